@@ -1,0 +1,133 @@
+"""Who may do what to a case: one function per rule, one condition per line.
+
+Each returns a bool; :func:`require` turns a refusal into :class:`Forbidden`.
+"""
+
+from __future__ import annotations
+
+from odr.domain.actors import Actor, CaseFacts, PartyActor, PartyRole, Role, Staff
+from odr.domain.case_state import CaseState
+from odr.errors import Forbidden, NotAuthenticated
+
+
+def _staff_of_court(actor: Actor, case: CaseFacts) -> bool:
+    if not isinstance(actor, Staff):
+        return False
+    if actor.role is Role.ADMIN and actor.court_id is None:
+        return True
+    return actor.court_id == case.court_id
+
+
+def _is_party(actor: Actor, case: CaseFacts) -> bool:
+    return isinstance(actor, PartyActor) and actor.case_id == case.case_id
+
+
+def _role(actor: Actor) -> Role | None:
+    return actor.role if isinstance(actor, Staff) else None
+
+
+def is_offered_to(actor: Actor, case: CaseFacts) -> bool:
+    """An unassigned case is offered to the mediators of its micro-court."""
+    if not isinstance(actor, Staff) or actor.role is not Role.MEDIATOR:
+        return False
+    if case.mediator_id is not None:
+        return False
+    return case.microcourt_id in actor.microcourt_ids
+
+
+def can_view_case(actor: Actor, case: CaseFacts) -> bool:
+    if _is_party(actor, case):
+        return True
+    if not _staff_of_court(actor, case):
+        return False
+    assert isinstance(actor, Staff)
+    if actor.role is not Role.MEDIATOR:
+        return True
+    return case.mediator_id == actor.user_id or is_offered_to(actor, case)
+
+
+def can_manage_case(actor: Actor, case: CaseFacts) -> bool:
+    """Assign mediators, issue and revoke codes, close: clerks, admins, and the case's mediator."""
+    if not _staff_of_court(actor, case):
+        return False
+    assert isinstance(actor, Staff)
+    if actor.role in (Role.CLERK, Role.ADMIN):
+        return True
+    return actor.role is Role.MEDIATOR and case.mediator_id == actor.user_id
+
+
+def can_accept(actor: Actor, case: CaseFacts, mediator_id: int | None) -> bool:
+    """A mediator takes a case offered to them; a clerk or admin assigns any mediator."""
+    if is_offered_to(actor, case) and isinstance(actor, Staff):
+        return mediator_id in (None, actor.user_id)
+    return can_assign(actor, case)
+
+
+def can_assign(actor: Actor, case: CaseFacts) -> bool:
+    return _staff_of_court(actor, case) and _role(actor) in (Role.CLERK, Role.ADMIN)
+
+
+def can_mediate(actor: Actor, case: CaseFacts) -> bool:
+    """Start mediation, record settlement or failure: the assigned mediator."""
+    if not _staff_of_court(actor, case):
+        return False
+    assert isinstance(actor, Staff)
+    return actor.role is Role.MEDIATOR and case.mediator_id == actor.user_id
+
+
+def can_withdraw(actor: Actor, case: CaseFacts) -> bool:
+    if _is_party(actor, case):
+        assert isinstance(actor, PartyActor)
+        return actor.role in (PartyRole.APPLICANT, PartyRole.APPLICANT_AGENT)
+    return can_manage_case(actor, case)
+
+
+def can_request_confirmation(actor: Actor, case: CaseFacts) -> bool:
+    return _is_party(actor, case) or can_manage_case(actor, case)
+
+
+def can_rule(actor: Actor, case: CaseFacts) -> bool:
+    """Confirm or reject a settlement: a judge of the case's court."""
+    return _staff_of_court(actor, case) and _role(actor) is Role.JUDGE
+
+
+def can_close(actor: Actor, case: CaseFacts) -> bool:
+    if not _staff_of_court(actor, case):
+        return False
+    assert isinstance(actor, Staff)
+    return actor.role in (Role.CLERK, Role.ADMIN, Role.JUDGE)
+
+
+def can_add_evidence(actor: Actor, case: CaseFacts) -> bool:
+    if case.state == CaseState.CLOSED:
+        return False
+    return can_view_case(actor, case)
+
+
+def can_transition(
+    actor: Actor, case: CaseFacts, target: CaseState, mediator_id: int | None = None
+) -> bool:
+    match target:
+        case CaseState.ACCEPTED:
+            return can_accept(actor, case, mediator_id)
+        case CaseState.IN_MEDIATION | CaseState.SETTLED | CaseState.FAILED:
+            return can_mediate(actor, case)
+        case CaseState.WITHDRAWN:
+            return can_withdraw(actor, case)
+        case CaseState.CONFIRMATION_REQUESTED:
+            return can_request_confirmation(actor, case)
+        case CaseState.CONFIRMED | CaseState.REJECTED:
+            return can_rule(actor, case)
+        case CaseState.CLOSED:
+            return can_close(actor, case)
+        case _:
+            return False
+
+
+def require(allowed: bool, actor: Actor) -> None:
+    """Refuse: 401 when nobody is logged in, 403 otherwise."""
+    if allowed:
+        return
+    if not isinstance(actor, Staff | PartyActor):
+        raise NotAuthenticated
+    raise Forbidden

@@ -1,0 +1,64 @@
+"""The translation catalogue: every user-facing string, in zh-CN (first) and en.
+
+Catalogues are flat JSON files in ``odr/locales``; the web front end loads the same files
+through ``/api/i18n/{lang}``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("zh-CN", "en")
+DEFAULT = "zh-CN"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    text = resources.files("odr").joinpath("locales", f"{lang}.json").read_text("utf-8")
+    data: dict[str, str] = json.loads(text)
+    return data
+
+
+def translate(key: str, lang: str = DEFAULT, **params: Any) -> str:
+    """The message for ``key`` in ``lang``; falls back to zh-CN, then to the key itself."""
+    template = catalogue(lang if lang in LANGUAGES else DEFAULT).get(key)
+    if template is None:
+        template = catalogue(DEFAULT).get(key, key)
+    try:
+        return template.format_map(params)
+    except (KeyError, ValueError, IndexError):
+        return template
+
+
+def pick_language(requested: str | None, accept_language: str | None, default: str) -> str:
+    """``?lang=`` first, then the best of Accept-Language, then the default."""
+    if requested:
+        match = _match(requested)
+        if match:
+            return match
+    if accept_language:
+        ranked: list[tuple[float, int, str]] = []
+        for index, part in enumerate(accept_language.split(",")[:20]):
+            tag, _, q = part.strip().partition(";q=")
+            try:
+                weight = float(q) if q else 1.0
+            except ValueError:
+                continue
+            ranked.append((-weight, index, tag.strip()))
+        for _, _, tag in sorted(ranked):
+            match = _match(tag)
+            if match:
+                return match
+    return default
+
+
+def _match(tag: str) -> str | None:
+    primary = tag.lower().split("-")[0]
+    if primary == "zh":
+        return "zh-CN"
+    if primary == "en":
+        return "en"
+    return None

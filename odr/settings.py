@@ -1,0 +1,99 @@
+"""The one settings object, built once at start-up from the environment and command-line flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from odr.errors import InvalidInput
+
+ENV_PREFIX = "ODR_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    database_url: str = ""  # empty: SQLite in data_dir
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str = ""  # empty: http://host:port
+    allowed_origins: tuple[str, ...] = ()  # besides base_url
+    default_language: str = "zh-CN"
+    # Sessions (OWASP ASVS 7.2, 7.3)
+    staff_idle_minutes: int = 30
+    staff_lifetime_hours: int = 12
+    party_idle_minutes: int = 60
+    party_lifetime_hours: int = 24
+    secure_cookies: bool = True
+    # Failed code attempts (see shared notes): per client address and for the whole server.
+    code_failures_per_address: int = 10
+    code_failures_window_seconds: int = 900
+    code_failures_global_per_hour: int = 1000
+    trust_forwarded_for: bool = False
+    # Uploads
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_json_bytes: int = 256 * 1024
+    # Password hashing (argon2id, memory-hard)
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    db_threads: int = 4
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "odr.sqlite3"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def public_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def origins(self) -> frozenset[str]:
+        return frozenset({self.public_url, *self.allowed_origins})
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.data_dir / "keys" / "audit-ed25519.pem"
+
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Environment variables ``ODR_<FIELD>`` first, then flags (``overrides``) on top."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _parse(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _parse(name: str, kind: Any, raw: str) -> Any:
+    kind = str(kind)
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "bool":
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise ValueError(raw)
+            return raw.lower() in ("1", "true", "yes", "on")
+        if kind == "Path":
+            return Path(raw)
+        if kind.startswith("tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise InvalidInput("invalid_setting", field=ENV_PREFIX + name.upper()) from None
+    return raw
