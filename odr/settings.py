@@ -67,9 +67,7 @@ class Settings:
         return self.data_dir / "keys" / "audit-ed25519.pem"
 
     @classmethod
-    def load(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Environment variables ``ODR_<FIELD>`` first, then flags (``overrides``) on top."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}

@@ -1,0 +1,149 @@
+"""The ``odr`` command: serve, init, user/court/microcourt add, audit verify, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from odr.cli import demo
+from odr.domain import codes
+from odr.domain.actors import Role
+from odr.errors import OdrError
+from odr.i18n import translate
+from odr.services import audit, courts
+from odr.services.startup import open_store
+from odr.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="odr", description="微法庭 online dispute resolution")
+    parser.add_argument("--data-dir", help="data folder (ODR_DATA_DIR, default ./data)")
+    parser.add_argument("--database-url", help="SQLAlchemy URL (ODR_DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the server")
+    serve.add_argument("--host", help="ODR_HOST, default 127.0.0.1")
+    serve.add_argument("--port", type=int, help="ODR_PORT, default 8080")
+
+    sub.add_parser("init", help="create the data folder, database and keys")
+
+    user = sub.add_parser("user", help="staff users").add_subparsers(dest="action", required=True)
+    user_add = user.add_parser("add", help="add a staff user")
+    user_add.add_argument("name")
+    user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user_add.add_argument("--court", help="the court's short code (not for a platform admin)")
+    user_add.add_argument(
+        "--microcourt",
+        type=int,
+        action="append",
+        default=[],
+        help="micro-court id this mediator serves (repeatable)",
+    )
+    user_add.add_argument("--display-name", default="")
+    user_add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input",
+    )
+
+    court = sub.add_parser("court", help="courts").add_subparsers(dest="action", required=True)
+    court_add = court.add_parser("add", help="add a court")
+    court_add.add_argument("name")
+    court_add.add_argument("--short-code", required=True, help="e.g. LA, used in case numbers")
+    court_add.add_argument("--place", default="")
+
+    micro = sub.add_parser("microcourt", help="micro-courts").add_subparsers(
+        dest="action", required=True
+    )
+    micro_add = micro.add_parser("add", help="add a micro-court; prints its intake code")
+    micro_add.add_argument("name")
+    micro_add.add_argument("--court", required=True, help="the court's short code")
+    micro_add.add_argument("--place", default="", help="the village or town it serves")
+    micro_add.add_argument("--category", action="append", default=[])
+
+    aud = sub.add_parser("audit", help="audit log").add_subparsers(dest="action", required=True)
+    aud.add_parser("verify", help="replay the audit log and check every entry and signature")
+
+    dem = sub.add_parser("demo", help="seed a demo court, micro-court and staff")
+    dem.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.load(
+            data_dir=args.data_dir,
+            database_url=args.database_url,
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
+        )
+        return _run(args, settings)
+    except OdrError as exc:
+        message = translate(f"error.{exc.code}", "en", **exc.params)
+        print(f"odr: {message}" + (f" ({exc.field})" if exc.field else ""), file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        from odr.cli.serve import serve
+
+        serve(settings)
+        return 0
+    db, key = open_store(settings)
+    try:
+        match args.command, getattr(args, "action", None):
+            case "init", _:
+                print(f"initialised {settings.data_dir} ({_safe_url(settings.db_url)})")
+            case "user", "add":
+                password = sys.stdin.readline().rstrip("\n")
+                court_id = db.read_sync(courts.court_id_of, args.court) if args.court else None
+                user = db.write_sync(
+                    courts.add_user,
+                    key,
+                    courts.password_hasher(settings),
+                    args.name,
+                    password,
+                    Role(args.role),
+                    court_id,
+                    args.display_name,
+                    tuple(args.microcourt),
+                )
+                print(f"user {user.username} ({user.role}) added, id {user.id}")
+            case "court", "add":
+                court = db.write_sync(courts.add_court, key, args.name, args.short_code, args.place)
+                print(f"court {court.name} ({court.short_code}) added, id {court.id}")
+            case "microcourt", "add":
+                court_id = db.read_sync(courts.court_id_of, args.court)
+                micro = db.write_sync(
+                    courts.add_microcourt, key, court_id, args.name, args.place, args.category
+                )
+                print(f"micro-court {micro.name} added, id {micro.id}")
+                print(f"intake code: {codes.display(micro.intake_code)}")
+            case "audit", "verify":
+                result = db.read_sync(audit.verify, key.public)
+                if not result.ok:
+                    for problem in result.problems:
+                        print(f"FAIL: {problem}", file=sys.stderr)
+                    print(f"audit log FAILED verification ({len(result.problems)} problems)")
+                    return 1
+                print(f"audit log OK: {result.size} entries, root {result.root}")
+            case "demo", _:
+                seeded = demo.seed(settings, db, key)
+                print(
+                    json.dumps(seeded, ensure_ascii=False, indent=2)
+                    if args.json
+                    else demo.describe(seeded)
+                )
+    finally:
+        db.close()
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    head, sep, tail = url.rpartition("@")
+    return f"{head.split('://')[0]}://…@{tail}" if sep else url

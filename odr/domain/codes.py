@@ -28,9 +28,7 @@ def normalise(raw: str, length: int = PERSONAL_LENGTH) -> str | None:
         return None
     cleaned = "".join(ch for ch in raw if ch not in _IGNORED)
     # Full-width letters and digits, as typed on a Chinese input method.
-    cleaned = "".join(
-        chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in cleaned
-    )
+    cleaned = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in cleaned)
     cleaned = cleaned.upper().translate(_CONFUSABLES)
     if len(cleaned) != length or any(ch not in ALPHABET for ch in cleaned):
         return None

@@ -76,9 +76,8 @@ class Database:
             return _guard(fn, session, *args)
 
     def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
-        with Session(self._write_engine, expire_on_commit=False) as session:
-            with session.begin():
-                return _guard(fn, session, *args)
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            return _guard(fn, session, *args)
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()

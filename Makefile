@@ -1,0 +1,61 @@
+# weifating — developer entry points. Works on a fresh Debian 12 box (as root).
+#   make setup | run | test | lint | bench | clean | clean-data
+
+# Debian packages the project needs at runtime or in tests (space separated).
+# Installed only when `dpkg -s` says one is missing. Empty for now.
+APT_PACKAGES :=
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.PHONY: setup apt run test lint bench clean clean-data
+
+setup: apt $(STAMP)
+
+apt:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt: installing$$missing"; \
+	  apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml is newer than the stamp (or the venv is new).
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -e '.[dev]'
+	touch $@
+
+run: setup
+	$(VENV)/bin/odr serve $(ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+# Static checks first, pytest last so its "N passed" summary is the final line.
+test: setup lint
+	$(PY) -m pytest
+
+bench: setup
+	@set -e; for f in $(wildcard bench/*.py); do \
+	  echo "== $$f"; $(PY) "$$f"; \
+	done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache \
+	  .hypothesis .import_linter_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+clean-data:
+	rm -rf data

@@ -1,0 +1,55 @@
+"""The app factory: ``create_app(settings)`` builds the aiohttp application."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from importlib.metadata import version
+from pathlib import Path
+
+from aiohttp import web
+
+from odr.http import keys
+from odr.http.auth import session_middleware
+from odr.http.errors import error_middleware
+from odr.http.openapi import document
+from odr.http.routes import setup_routes
+from odr.services import courts
+from odr.services.ratelimit import FailureLimiter
+from odr.services.startup import open_store
+from odr.settings import Settings
+
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        middlewares=[error_middleware, session_middleware],
+        client_max_size=settings.max_json_bytes,
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.HASHER] = courts.password_hasher(settings)
+    app[keys.CODE_LIMITER] = FailureLimiter(
+        settings.code_failures_per_address,
+        settings.code_failures_window_seconds,
+        settings.code_failures_global_per_hour,
+    )
+    app[keys.OPENAPI] = document(version("weifating"))
+    app.cleanup_ctx.append(_store)
+    setup_routes(app)
+    if WEB_DIR.is_dir():
+        app.router.add_get("/", _index)
+        app.router.add_static("/", WEB_DIR, append_version=False)
+    return app
+
+
+async def _store(app: web.Application) -> AsyncIterator[None]:
+    db, key = await asyncio.to_thread(open_store, app[keys.SETTINGS])
+    app[keys.DB] = db
+    app[keys.AUDIT_KEY] = key
+    yield
+    await asyncio.to_thread(db.close)
+
+
+async def _index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(WEB_DIR / "index.html")

@@ -1,0 +1,93 @@
+"""Evidence: upload (multipart), list and download."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import BodyPartReader, web
+
+from odr.errors import InvalidInput, OdrError, TooLarge
+from odr.http.io import actor_of, actor_ref, int_param, respond
+from odr.http.keys import AUDIT_KEY, DB, SETTINGS
+from odr.http.views.out import EvidenceList, EvidenceOut
+from odr.services import evidence
+
+CHUNK = 64 * 1024
+
+
+async def post_evidence(request: web.Request) -> web.Response:
+    """``multipart/form-data`` with an optional ``description`` field, then ``file``."""
+    actor = actor_of(request)
+    case_id = int_param(request, "case_id")
+    app = request.app
+    settings = app[SETTINGS]
+    if (
+        request.content_length is not None
+        and request.content_length > settings.max_upload_bytes + 65536
+    ):
+        raise TooLarge("file_too_large", field="file", limit_mb=settings.max_upload_bytes // 2**20)
+    await app[DB].read(evidence.check_may_add, actor, case_id)
+    if not request.content_type.startswith("multipart/"):
+        raise OdrError("expected_multipart", status=415)
+    reader = await request.multipart()
+    description = ""
+    while True:
+        part = await reader.next()
+        if part is None:
+            raise InvalidInput("missing_field", field="file", field_name="file")
+        if not isinstance(part, BodyPartReader):
+            continue
+        if part.name == "description":
+            description = (await part.text())[:500]
+            continue
+        if part.name == "file":
+            break
+    filename = part.filename or ""
+    received = await evidence.receive(
+        evidence.case_folder(settings.evidence_dir, case_id),
+        filename,
+        _chunks(part),
+        settings.max_upload_bytes,
+    )
+    row = await app[DB].write(
+        evidence.record,
+        app[AUDIT_KEY],
+        actor,
+        actor_ref(actor),
+        case_id,
+        filename,
+        received,
+        description,
+    )
+    return respond(EvidenceOut.of(row), status=201)
+
+
+async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
+    while True:
+        chunk = await part.read_chunk(CHUNK)
+        if not chunk:
+            return
+        yield chunk
+
+
+async def list_evidence(request: web.Request) -> web.Response:
+    actor = actor_of(request)
+    case_id = int_param(request, "case_id")
+    rows = await request.app[DB].read(evidence.list_for, actor, case_id)
+    return respond(EvidenceList(evidence=[EvidenceOut.of(r) for r in rows]))
+
+
+async def get_evidence_file(request: web.Request) -> web.StreamResponse:
+    actor = actor_of(request)
+    case_id = int_param(request, "case_id")
+    evidence_id = int_param(request, "evidence_id")
+    row = await request.app[DB].read(evidence.get, actor, case_id, evidence_id)
+    path = evidence.case_folder(request.app[SETTINGS].evidence_dir, case_id) / row.sha256
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": row.media_type,
+            "Content-Disposition": f'attachment; filename="evidence-{row.id}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
