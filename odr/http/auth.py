@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from odr.errors import Forbidden
-from odr.http.keys import DB, SETTINGS
+from odr.http.keys import ACTOR, CSRF, DB, SETTINGS
 from odr.services import sessions
 from odr.settings import Settings
 
@@ -59,8 +59,8 @@ async def session_middleware(request: web.Request, handler: Handler) -> web.Stre
         if resolved is not None:
             if unsafe and request.headers.get(CSRF_HEADER) != resolved.csrf_token:
                 raise Forbidden("csrf_failed")
-            request["actor"] = resolved.actor
-            request["csrf"] = resolved.csrf_token
+            request[ACTOR] = resolved.actor
+            request[CSRF] = resolved.csrf_token
             if resolved.stale:
                 await db.write(sessions.touch, resolved.session_id)
     return await handler(request)

@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from odr.errors import OdrError, TooManyAttempts
-from odr.http.keys import SETTINGS
+from odr.http.keys import LANG, SETTINGS
 from odr.i18n import pick_language, translate
 
 log = logging.getLogger(__name__)
@@ -31,12 +31,11 @@ _HTTP_CODES = {
 
 
 def language(request: web.Request) -> str:
-    lang = request.get("lang")
-    if isinstance(lang, str):
-        return lang
+    if LANG in request:
+        return request[LANG]
     default = request.app[SETTINGS].default_language
     lang = pick_language(request.query.get("lang"), request.headers.get("Accept-Language"), default)
-    request["lang"] = lang
+    request[LANG] = lang
     return lang
 
 

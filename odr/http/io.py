@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from odr.domain.actors import Actor, Anonymous, PartyActor, Staff
 from odr.errors import InvalidInput, OdrError
-from odr.http.keys import SETTINGS
+from odr.http.keys import ACTOR, SETTINGS
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,8 +58,7 @@ def client_address(request: web.Request) -> str:
 
 
 def actor_of(request: web.Request) -> Actor:
-    actor = request.get("actor")
-    return actor if isinstance(actor, Staff | PartyActor) else Anonymous()
+    return request[ACTOR] if ACTOR in request else Anonymous()
 
 
 def actor_ref(actor: Actor) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from argon2 import PasswordHasher
 
+from odr.domain.actors import PartyActor, Staff
 from odr.services.audit import AuditKey
 from odr.services.ratelimit import FailureLimiter
 from odr.settings import Settings
@@ -16,3 +17,8 @@ AUDIT_KEY = web.AppKey("audit_key", AuditKey)
 CODE_LIMITER = web.AppKey("code_limiter", FailureLimiter)
 HASHER = web.AppKey("hasher", PasswordHasher)
 OPENAPI = web.AppKey("openapi", dict)
+
+# Per-request values set by the middlewares.
+LANG = web.RequestKey("lang", str)
+ACTOR: web.RequestKey[Staff | PartyActor] = web.RequestKey("actor")
+CSRF = web.RequestKey("csrf", str)

@@ -9,7 +9,7 @@ from odr.domain.actors import PartyActor, Staff
 from odr.errors import NotAuthenticated
 from odr.http.auth import clear_session_cookie, session_token, set_session_cookie
 from odr.http.io import actor_of, client_address, read_json, respond
-from odr.http.keys import AUDIT_KEY, CODE_LIMITER, DB, HASHER, SETTINGS
+from odr.http.keys import AUDIT_KEY, CODE_LIMITER, CSRF, DB, HASHER, SETTINGS
 from odr.http.views.out import SessionOut
 from odr.services import audit, courts, sessions
 from odr.services.schemas import LoginIn
@@ -56,7 +56,7 @@ async def post_logout(request: web.Request) -> web.Response:
 
 async def get_me(request: web.Request) -> web.Response:
     actor = actor_of(request)
-    csrf = str(request.get("csrf", ""))
+    csrf = request[CSRF] if CSRF in request else ""
     if isinstance(actor, Staff):
         user = await request.app[DB].read(lambda s: s.get(User, actor.user_id))
         assert user is not None
