@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from odr.domain.actors import Actor, PartyActor, PartyRole, Role, Staff
+from odr.domain.actors import PartyActor, PartyRole, Role, Staff
 from odr.settings import Settings
 from odr.store.models import MicroCourtStaff, Party, User, WebSession
 from odr.store.types import utcnow
@@ -23,7 +23,7 @@ TOUCH_EVERY = timedelta(seconds=60)
 
 @dataclass(frozen=True)
 class Resolved:
-    actor: Actor
+    actor: Staff | PartyActor
     csrf_token: str
     session_id: int
     stale: bool  # last seen long enough ago to be touched
@@ -88,7 +88,7 @@ def end(session: Session, token: str) -> None:
         session.add(row)
 
 
-def _actor(session: Session, row: WebSession) -> Actor | None:
+def _actor(session: Session, row: WebSession) -> Staff | PartyActor | None:
     if row.user_id is not None:
         user = session.get(User, row.user_id)
         if user is None or not user.active or user.id is None:

@@ -56,7 +56,7 @@ async def post_logout(request: web.Request) -> web.Response:
 
 async def get_me(request: web.Request) -> web.Response:
     actor = actor_of(request)
-    csrf = request[CSRF] if CSRF in request else ""
+    csrf = request.get(CSRF, "")
     if isinstance(actor, Staff):
         user = await request.app[DB].read(lambda s: s.get(User, actor.user_id))
         assert user is not None
