@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from aiohttp import CookieJar, web
 from aiohttp.test_utils import TestClient, TestServer
+from support import make_settings
 
 from odr.cli import demo
 from odr.http.app import create_app
@@ -70,21 +71,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_settings(data_dir: Path, db_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": data_dir,
-        "database_url": db_url,
-        "argon2_time_cost": 1,
-        "argon2_memory_kib": 1024,
-        "base_url": "http://odr.test",
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
 @pytest.fixture
 def settings(tmp_path: Path, db_url: str) -> Settings:
-    return test_settings(tmp_path / "data", db_url)
+    return make_settings(tmp_path / "data", db_url)
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+
+from odr.settings import Settings
 
 Client = TestClient[web.Request, web.Application]
 
@@ -50,3 +53,15 @@ async def enter_code(client: Client, code: str) -> str:
 
 async def post(client: Client, path: str, csrf: str, **kwargs: Any) -> Any:
     return await client.post(path, headers={"X-CSRF-Token": csrf}, **kwargs)
+
+
+def make_settings(data_dir: Path, db_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": db_url,
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 1024,
+        "base_url": "http://odr.test",
+    }
+    values.update(overrides)
+    return Settings(**values)
