@@ -34,7 +34,9 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -e '.[dev]'
 	touch $@
 
+# First start: initialise ./data and seed a demo court and staff (idempotent), then serve.
 run: setup
+	$(VENV)/bin/odr demo > /dev/null
 	$(VENV)/bin/odr serve $(ARGS)
 
 lint: setup

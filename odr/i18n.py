@@ -42,12 +42,14 @@ def pick_language(requested: str | None, accept_language: str | None, default: s
     if accept_language:
         ranked: list[tuple[float, int, str]] = []
         for index, part in enumerate(accept_language.split(",")[:20]):
-            tag, _, q = part.strip().partition(";q=")
+            tag, _, params = part.partition(";")
+            q = params.replace(" ", "").removeprefix("q=") if params else ""
             try:
                 weight = float(q) if q else 1.0
             except ValueError:
                 continue
-            ranked.append((-weight, index, tag.strip()))
+            if weight > 0:  # q=0 means "not this one"
+                ranked.append((-weight, index, tag.strip()))
         for _, _, tag in sorted(ranked):
             match = _match(tag)
             if match:
@@ -56,7 +58,7 @@ def pick_language(requested: str | None, accept_language: str | None, default: s
 
 
 def _match(tag: str) -> str | None:
-    primary = tag.lower().split("-")[0]
+    primary = tag.lower().replace("_", "-").split("-")[0]
     if primary == "zh":
         return "zh-CN"
     if primary == "en":

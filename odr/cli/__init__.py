@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from odr.cli import demo
 from odr.domain import codes
@@ -19,7 +20,9 @@ from odr.settings import Settings
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="odr", description="微法庭 online dispute resolution")
-    parser.add_argument("--data-dir", help="data folder (ODR_DATA_DIR, default ./data)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="data folder (ODR_DATA_DIR, default ./data)"
+    )
     parser.add_argument("--database-url", help="SQLAlchemy URL (ODR_DATABASE_URL)")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -47,7 +47,7 @@ def can_view_case(actor: Actor, case: CaseFacts) -> bool:
 
 
 def can_manage_case(actor: Actor, case: CaseFacts) -> bool:
-    """Assign mediators, issue and revoke codes, close: clerks, admins, and the case's mediator."""
+    """Issue and revoke codes, add parties: clerks, admins, and the case's mediator."""
     if not _staff_of_court(actor, case):
         return False
     assert isinstance(actor, Staff)
@@ -99,7 +99,12 @@ def can_close(actor: Actor, case: CaseFacts) -> bool:
 
 
 def can_add_evidence(actor: Actor, case: CaseFacts) -> bool:
+    """Parties, and staff of the court other than mediators the case is merely offered to."""
     if case.state == CaseState.CLOSED:
+        return False
+    if _is_party(actor, case):
+        return True
+    if is_offered_to(actor, case):
         return False
     return can_view_case(actor, case)
 

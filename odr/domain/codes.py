@@ -14,7 +14,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PERSONAL_LENGTH = 12  # 60 bits
 INTAKE_LENGTH = 8  # 40 bits; intake codes are public, length only avoids typos colliding
 _CONFUSABLES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_IGNORED = " -\t_.\u00a0\u3000\u2010\u2011\u2012\u2013\u2014\uff0d"
+_IGNORED = " -\t_.\u00a0\u3000\u3002\u2010\u2011\u2012\u2013\u2014"
 
 
 def new_code(length: int = PERSONAL_LENGTH) -> str:
@@ -26,9 +26,11 @@ def normalise(raw: str, length: int = PERSONAL_LENGTH) -> str | None:
     """The canonical form of what someone typed, or None when it cannot be a code."""
     if len(raw) > 4 * length:  # nobody types that much for a code
         return None
-    cleaned = "".join(ch for ch in raw if ch not in _IGNORED)
-    # Full-width letters and digits, as typed on a Chinese input method.
-    cleaned = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in cleaned)
+    # Full-width letters, digits and signs, as typed on a Chinese input method.
+    halfwidth = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in raw)
+    cleaned = "".join(ch for ch in halfwidth if ch not in _IGNORED)
+    if not cleaned.isascii():
+        return None
     cleaned = cleaned.upper().translate(_CONFUSABLES)
     if len(cleaned) != length or any(ch not in ALPHABET for ch in cleaned):
         return None

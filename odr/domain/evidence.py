@@ -18,10 +18,11 @@ PDF = FileType("application/pdf", frozenset({".pdf"}))
 MP3 = FileType("audio/mpeg", frozenset({".mp3"}))
 WAV = FileType("audio/wav", frozenset({".wav"}))
 OGG = FileType("audio/ogg", frozenset({".ogg", ".oga", ".opus"}))
-M4A = FileType("audio/mp4", frozenset({".m4a", ".aac"}))
+M4A = FileType("audio/mp4", frozenset({".m4a"}))
+AAC = FileType("audio/aac", frozenset({".aac"}))
 WEBM = FileType("audio/webm", frozenset({".webm"}))
 
-ALLOWED = (JPEG, PNG, WEBP, PDF, MP3, WAV, OGG, M4A, WEBM)
+ALLOWED = (JPEG, PNG, WEBP, PDF, MP3, AAC, WAV, OGG, M4A, WEBM)
 SNIFF_BYTES = 16
 
 
@@ -37,6 +38,8 @@ def sniff(head: bytes) -> FileType | None:
         return WAV
     if head.startswith(b"%PDF-"):
         return PDF
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return AAC  # ADTS: 12-bit sync, layer bits 00
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return MP3
     if head.startswith(b"OggS"):

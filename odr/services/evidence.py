@@ -36,6 +36,11 @@ class Received:
     sha256: str
 
 
+def limit_mb(max_bytes: int) -> str:
+    """The upload cap for messages: ``20`` for 20 MiB, ``0.0625`` for 64 KiB (never ``0``)."""
+    return f"{max_bytes / 2**20:.4g}"
+
+
 def storage_error(exc: OSError) -> OdrError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StorageUnavailable("disk_full", status=507)
@@ -68,7 +73,7 @@ async def _receive(
         async for chunk in chunks:
             size += len(chunk)
             if size > max_bytes:
-                raise TooLarge("file_too_large", field="file", limit_mb=max_bytes // 2**20)
+                raise TooLarge("file_too_large", field="file", limit_mb=limit_mb(max_bytes))
             if kind is None:
                 head += chunk[:SNIFF_BYTES]
                 if len(head) >= SNIFF_BYTES:

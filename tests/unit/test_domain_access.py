@@ -76,8 +76,8 @@ EXPECTED_ASSIGNED: dict[str, set[str]] = {
     "platform_admin": REGISTRY,
 }
 # On an unassigned case, the micro-court's mediators may see and take it, nothing more.
-# (That an offered mediator may also add evidence is debatable; see the report.)
-OFFERED = {"view", "accept", "evidence"}
+# A mediator the case is merely offered to may look and accept, not add evidence.
+OFFERED = {"view", "accept"}
 EXPECTED_UNASSIGNED = {**EXPECTED_ASSIGNED, "mediator_7": OFFERED, "mediator_8": OFFERED}
 
 TABLE = [

@@ -27,6 +27,7 @@ HEADS = {
     "m4a-mp42": (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00", "audio/mp4"),
     "m4a-isom": (b"\x00\x00\x00\x1cftypisom\x00\x00\x02\x00", "audio/mp4"),
     "webm": (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81", "audio/webm"),
+    "aac": (b"\xff\xf1\x50\x80\x02\x1f\xfc\x21\x00\x49\x90\x02\x19\x00\x23\x80", "audio/aac"),
 }
 
 # The allowed types and their extensions, written out independently of the module.
@@ -38,7 +39,8 @@ EXTENSIONS = {
     "audio/mpeg": {".mp3"},
     "audio/wav": {".wav"},
     "audio/ogg": {".ogg", ".oga", ".opus"},
-    "audio/mp4": {".m4a", ".aac"},
+    "audio/mp4": {".m4a"},
+    "audio/aac": {".aac"},
     "audio/webm": {".webm"},
 }
 
@@ -143,11 +145,9 @@ def test_extension_of(filename: str, extension: str) -> None:
     assert extension_of(filename) == extension
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="evidence.M4A lists .aac, but real .aac files are raw ADTS (FF F1 ...), which sniff "
-    "reads as MP3, so a genuine .aac recording is refused",
-)
 def test_a_real_adts_aac_recording_is_accepted() -> None:
     adts = b"\xff\xf1\x50\x80\x02\x1f\xfc\x21\x00\x49\x90\x02\x19\x00\x23\x80"
-    assert classify("voice.aac", adts) is not None
+    kind = classify("voice.aac", adts)
+    assert kind is not None
+    assert kind.media_type == "audio/aac"
+    assert classify("voice.mp3", adts) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from odr.errors import InvalidInput, OdrError, TooLarge
 from odr.http.io import actor_of, actor_ref, int_param, respond
@@ -25,24 +26,18 @@ async def post_evidence(request: web.Request) -> web.Response:
         request.content_length is not None
         and request.content_length > settings.max_upload_bytes + 65536
     ):
-        raise TooLarge("file_too_large", field="file", limit_mb=settings.max_upload_bytes // 2**20)
+        raise TooLarge(
+            "file_too_large", field="file", limit_mb=evidence.limit_mb(settings.max_upload_bytes)
+        )
     await app[DB].read(evidence.check_may_add, actor, case_id)
     if not request.content_type.startswith("multipart/"):
         raise OdrError("expected_multipart", status=415)
-    reader = await request.multipart()
-    description = ""
-    while True:
-        part = await reader.next()
-        if part is None:
-            raise InvalidInput("missing_field", field="file", field_name="file")
-        if not isinstance(part, BodyPartReader):
-            continue
-        if part.name == "description":
-            description = (await part.text())[:500]
-            continue
-        if part.name == "file":
-            break
-    filename = part.filename or ""
+    try:
+        part, description = await _file_part(request)
+    except (ValueError, HttpProcessingError):  # no boundary, bad part headers, bad text
+        raise OdrError("invalid_multipart") from None
+    filename = _printable(part.filename or "")
+    filename = filename[max(filename.rfind("/"), filename.rfind("\\")) + 1 :]
     received = await evidence.receive(
         evidence.case_folder(settings.evidence_dir, case_id),
         filename,
@@ -62,9 +57,39 @@ async def post_evidence(request: web.Request) -> web.Response:
     return respond(EvidenceOut.of(row), status=201)
 
 
+async def _file_part(request: web.Request) -> tuple[BodyPartReader, str]:
+    """The ``file`` part, and the ``description`` when it comes first."""
+    reader = await request.multipart()
+    description = ""
+    while True:
+        part = await reader.next()
+        if part is None:
+            raise InvalidInput("missing_field", field="file", field_name="file")
+        if not isinstance(part, BodyPartReader):
+            continue
+        if part.name == "description":
+            raw = await part.read()  # bounded by the app's client_max_size
+            try:
+                text = bytes(raw).decode(part.get_charset(default="utf-8"))
+            except (LookupError, ValueError):
+                raise OdrError("invalid_utf8", field="description") from None
+            description = _printable(text, keep="\n\t")[:500]
+            continue
+        if part.name == "file":
+            return part, description
+
+
+def _printable(text: str, keep: str = "") -> str:
+    """Without control characters, NUL or lone surrogates, which the database cannot store."""
+    return "".join(ch for ch in text if ch.isprintable() or ch in keep)
+
+
 async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
     while True:
-        chunk = await part.read_chunk(CHUNK)
+        try:
+            chunk = await part.read_chunk(CHUNK)
+        except (ValueError, HttpProcessingError):  # body cut short or malformed
+            raise OdrError("invalid_multipart") from None
         if not chunk:
             return
         yield chunk

@@ -1,0 +1,114 @@
+"""Running the real ``odr`` console script: one-shot commands, and ``odr serve`` as a process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from types import TracebackType
+
+import aiohttp
+
+_BESIDE_PYTHON = Path(sys.executable).with_name("odr")
+ODR = str(_BESIDE_PYTHON) if _BESIDE_PYTHON.exists() else (shutil.which("odr") or "odr")
+
+
+def odr_env(**extra: str) -> dict[str, str]:
+    """The environment without the caller's ODR_* settings, with cheap password hashing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ODR_")}
+    env.update(ODR_ARGON2_TIME_COST="1", ODR_ARGON2_MEMORY_KIB="1024", PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+def odr(
+    data_dir: Path, db_url: str, *args: str, stdin: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``odr --data-dir D --database-url U ARGS...``; never raises on a non-zero exit."""
+    return subprocess.run(
+        [ODR, "--data-dir", str(data_dir), "--database-url", db_url, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=odr_env(),
+        timeout=timeout,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    """``odr serve`` in a child process on a free port; SIGKILLed on exit whatever happens."""
+
+    def __init__(self, data_dir: Path, db_url: str, log: Path) -> None:
+        self.data_dir = data_dir
+        self.db_url = db_url
+        self.log = log
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    async def start(self, timeout: float = 20) -> None:
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [ODR, "--data-dir", str(self.data_dir), "--database-url", self.db_url]
+                + ["serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=odr_env(),
+            )
+        await self._wait_healthy(timeout)
+
+    async def _wait_healthy(self, timeout: float) -> None:
+        assert self.proc is not None
+        deadline = asyncio.get_running_loop().time() + timeout
+        async with aiohttp.ClientSession() as http:
+            while True:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"odr serve exited {self.proc.returncode}:\n{self.tail()}")
+                try:
+                    async with http.get(f"{self.base_url}/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                if asyncio.get_running_loop().time() > deadline:
+                    raise TimeoutError(f"odr serve not healthy in {timeout}s:\n{self.tail()}")
+                await asyncio.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no flushing; what is on disk is what survives."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def tail(self, lines: int = 40) -> str:
+        text = self.log.read_text("utf-8", "replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    async def __aenter__(self) -> Server:
+        try:
+            await self.start()
+        except BaseException:
+            self.kill()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.kill()
