@@ -20,9 +20,7 @@ from odr.settings import Settings
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="odr", description="微法庭 online dispute resolution")
-    parser.add_argument(
-        "--data-dir", type=Path, help="data folder (ODR_DATA_DIR, default ./data)"
-    )
+    parser.add_argument("--data-dir", type=Path, help="data folder (ODR_DATA_DIR, default ./data)")
     parser.add_argument("--database-url", help="SQLAlchemy URL (ODR_DATABASE_URL)")
     sub = parser.add_subparsers(dest="command", required=True)
 

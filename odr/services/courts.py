@@ -105,18 +105,20 @@ def add_user(
     return user
 
 
-def check_password(
-    session: Session, hasher: PasswordHasher, username: str, password: str
-) -> User | None:
+def find_user(session: Session, username: str) -> User | None:
     user = session.exec(select(User).where(User.username == username)).first()
-    if user is None or not user.active:
-        hasher.hash(password)  # same cost whether or not the user exists
-        return None
+    return user if user is not None and user.active else None
+
+
+def password_matches(hasher: PasswordHasher, user: User | None, password: str) -> bool:
+    """Slow on purpose (argon2id): call it off the event loop and outside a transaction."""
+    if user is None:
+        hasher.hash(password)  # the same cost whether or not the user exists
+        return False
     try:
-        hasher.verify(user.password_hash, password)
+        return hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        return None
-    return user
+        return False
 
 
 def court_id_of(session: Session, short_code: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from odr.errors import InvalidInput, OdrError, TooLarge
@@ -33,15 +33,15 @@ async def post_evidence(request: web.Request) -> web.Response:
     if not request.content_type.startswith("multipart/"):
         raise OdrError("expected_multipart", status=415)
     try:
-        part, description = await _file_part(request)
+        reader, part, description = await _file_part(request)
+        filename = _printable(part.filename or "")
     except (ValueError, HttpProcessingError):  # no boundary, bad part headers, bad text
         raise OdrError("invalid_multipart") from None
-    filename = _printable(part.filename or "")
     filename = filename[max(filename.rfind("/"), filename.rfind("\\")) + 1 :]
     received = await evidence.receive(
         evidence.case_folder(settings.evidence_dir, case_id),
         filename,
-        _chunks(part),
+        _chunks(reader, part),
         settings.max_upload_bytes,
     )
     row = await app[DB].write(
@@ -57,7 +57,7 @@ async def post_evidence(request: web.Request) -> web.Response:
     return respond(EvidenceOut.of(row), status=201)
 
 
-async def _file_part(request: web.Request) -> tuple[BodyPartReader, str]:
+async def _file_part(request: web.Request) -> tuple[MultipartReader, BodyPartReader, str]:
     """The ``file`` part, and the ``description`` when it comes first."""
     reader = await request.multipart()
     description = ""
@@ -76,7 +76,7 @@ async def _file_part(request: web.Request) -> tuple[BodyPartReader, str]:
             description = _printable(text, keep="\n\t")[:500]
             continue
         if part.name == "file":
-            return part, description
+            return reader, part, description
 
 
 def _printable(text: str, keep: str = "") -> str:
@@ -84,15 +84,14 @@ def _printable(text: str, keep: str = "") -> str:
     return "".join(ch for ch in text if ch.isprintable() or ch in keep)
 
 
-async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
-    while True:
-        try:
-            chunk = await part.read_chunk(CHUNK)
-        except (ValueError, HttpProcessingError):  # body cut short or malformed
-            raise OdrError("invalid_multipart") from None
-        if not chunk:
-            return
-        yield chunk
+async def _chunks(reader: MultipartReader, part: BodyPartReader) -> AsyncIterator[bytes]:
+    """The file's bytes; a body cut short before the closing boundary is refused, not kept."""
+    try:
+        while chunk := await part.read_chunk(CHUNK):
+            yield chunk
+        await reader.next()  # the boundary after the file must be there
+    except (ValueError, HttpProcessingError):
+        raise OdrError("invalid_multipart") from None
 
 
 async def list_evidence(request: web.Request) -> web.Response:

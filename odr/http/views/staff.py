@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from sqlmodel import Session
 
@@ -23,19 +25,18 @@ async def post_login(request: web.Request) -> web.Response:
     limiter = app[CODE_LIMITER]
     limiter.check(address)
 
-    def login(session: Session) -> tuple[User, str, str] | None:
-        user = courts.check_password(session, app[HASHER], data.username, data.password)
-        if user is None or user.id is None:
-            return None
-        token, csrf = sessions.start(session, app[SETTINGS], user_id=user.id)
-        audit.append(session, app[AUDIT_KEY], "staff.login", f"user:{user.id}", address=address)
-        return user, token, csrf
-
-    found = await app[DB].write(login)
-    if found is None:
+    user = await app[DB].read(courts.find_user, data.username)
+    if not await asyncio.to_thread(courts.password_matches, app[HASHER], user, data.password):
         limiter.fail(address)
         raise NotAuthenticated("login_failed", field="password")
-    user, token, csrf = found
+    assert user is not None and user.id is not None
+    user_id = user.id
+
+    def start(session: Session) -> tuple[str, str]:
+        audit.append(session, app[AUDIT_KEY], "staff.login", f"user:{user_id}", address=address)
+        return sessions.start(session, app[SETTINGS], user_id=user_id)
+
+    token, csrf = await app[DB].write(start)
     out = SessionOut(
         kind="staff", csrf_token=csrf, user_id=user.id, username=user.username, role=user.role
     )
