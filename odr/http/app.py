@@ -40,7 +40,7 @@ def create_app(settings: Settings) -> web.Application:
     if WEB_DIR.is_dir():
         app.router.add_get("/", _index)
         app.router.add_get("/party", _index)  # where a code's QR leads
-        app.router.add_static("/", WEB_DIR, append_version=False)
+        app.router.add_static("/static", WEB_DIR, append_version=False)
     return app
 
 

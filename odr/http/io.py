@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TypeVar
 
 from aiohttp import web
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from odr.domain.actors import Actor, Anonymous, PartyActor, Staff
 from odr.errors import InvalidInput, OdrError
 from odr.http.keys import ACTOR, SETTINGS
+from odr.services.schemas import MAX_ID
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,14 +30,51 @@ async def read_json(request: web.Request, model: type[M]) -> M:
         data = json.loads(text)
     except (ValueError, RecursionError):
         raise OdrError("invalid_json") from None
+    _walk(data, _check_text)  # before validation: refused keys are echoed back as fields
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or None
-        kind = first["type"]
-        code = "missing_field" if kind == "missing" else "invalid_field"
-        raise InvalidInput(code, field=field, field_name=field or "") from None
+        if field is None:  # not an object at all
+            raise InvalidInput("invalid_input") from None
+        code = "missing_field" if first["type"] == "missing" else "invalid_field"
+        raise InvalidInput(code, field=field, field_name=field) from None
+
+
+def _check_text(value: object) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogate (not encodable as UTF-8)."""
+    if not isinstance(value, str) or (value.isascii() and "\x00" not in value):
+        return True
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _walk(data: object, ok: Callable[[object], bool]) -> None:
+    """Refuse the first value (or key) ``ok`` rejects, naming where it is; no recursion."""
+    stack: list[tuple[object, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not ok(key):
+                    raise _refused(path)
+                stack.append((item, f"{path}.{key}" if path else str(key)))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value))
+        elif not ok(value):
+            raise _refused(path)
+
+
+def _refused(path: str) -> InvalidInput:
+    if not path:
+        return InvalidInput("invalid_input")
+    return InvalidInput("invalid_field", field=path, field_name=path)
 
 
 def respond(model: BaseModel, status: int = 200) -> web.Response:
@@ -44,7 +83,7 @@ def respond(model: BaseModel, status: int = 200) -> web.Response:
 
 def int_param(request: web.Request, name: str) -> int:
     raw = request.match_info.get(name, "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_ID:  # nor "²"
         raise InvalidInput("invalid_field", field=name, field_name=name)
     return int(raw)
 

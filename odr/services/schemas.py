@@ -6,13 +6,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from odr.domain.actors import Category, PartyRole, Role
+from odr.domain.actors import Category, PartyRole
 from odr.domain.case_state import CaseState
 from odr.i18n import LANGUAGES
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Lang = Annotated[str, StringConstraints(pattern="^(" + "|".join(LANGUAGES) + ")$")]
 
 
@@ -53,15 +55,9 @@ class LoginIn(Strict):
 
 class TransitionIn(Strict):
     target: CaseState
-    mediator_id: int | None = Field(default=None, ge=1)
+    mediator_id: Id | None = None
     reason: Short = ""
 
 
 class AssignIn(Strict):
-    mediator_id: int = Field(ge=1)
-
-
-class UserIn(Strict):
-    username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{2,64}$")]
-    password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
-    role: Role
+    mediator_id: Id
