@@ -15,6 +15,7 @@ from types import TracebackType
 import aiohttp
 
 _BESIDE_PYTHON = Path(sys.executable).with_name("odr")
+STARTUP_SECONDS = 20
 ODR = str(_BESIDE_PYTHON) if _BESIDE_PYTHON.exists() else (shutil.which("odr") or "odr")
 
 
@@ -55,37 +56,46 @@ class Server:
         self.data_dir = data_dir
         self.db_url = db_url
         self.log = log
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.port = 0
+        self.base_url = ""
         self.proc: subprocess.Popen[bytes] | None = None
 
-    async def start(self, timeout: float = 20) -> None:
+    def spawn(self) -> None:
+        """Start (or, after a kill, restart) the process on a fresh free port."""
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        command = [ODR, "--data-dir", str(self.data_dir), "--database-url", self.db_url]
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [ODR, "--data-dir", str(self.data_dir), "--database-url", self.db_url]
-                + ["serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [*command, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=odr_env(),
             )
-        await self._wait_healthy(timeout)
 
-    async def _wait_healthy(self, timeout: float) -> None:
+    async def start(self) -> None:
+        """Spawn, then wait (at most STARTUP_SECONDS) until ``/healthz`` answers 200."""
+        self.spawn()
         assert self.proc is not None
-        deadline = asyncio.get_running_loop().time() + timeout
-        async with aiohttp.ClientSession() as http:
-            while True:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"odr serve exited {self.proc.returncode}:\n{self.tail()}")
-                try:
-                    async with http.get(f"{self.base_url}/healthz") as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                if asyncio.get_running_loop().time() > deadline:
-                    raise TimeoutError(f"odr serve not healthy in {timeout}s:\n{self.tail()}")
-                await asyncio.sleep(0.05)
+        try:
+            async with asyncio.timeout(STARTUP_SECONDS), aiohttp.ClientSession() as http:
+                while True:
+                    if self.proc.poll() is not None:
+                        raise RuntimeError(
+                            f"odr serve exited {self.proc.returncode}:\n{self.tail()}"
+                        )
+                    try:
+                        async with http.get(f"{self.base_url}/healthz") as response:
+                            if response.status == 200:
+                                return
+                    except aiohttp.ClientError:
+                        pass
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            raise TimeoutError(
+                f"odr serve not healthy in {STARTUP_SECONDS}s:\n{self.tail()}"
+            ) from None
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flushing; what is on disk is what survives."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from odr.domain import access, case_state
@@ -77,17 +78,21 @@ def file_case(session: Session, key: AuditKey, data: FileCaseIn, address: str) -
 
 
 def _next_seq(session: Session, court_id: int, year: int) -> int:
-    counter = session.exec(
-        select(CaseCounter)
-        .where(CaseCounter.court_id == court_id, CaseCounter.year == year)
-        .with_for_update()
-    ).first()
-    if counter is None:
-        counter = CaseCounter(court_id=court_id, year=year, last=0)
-    counter.last += 1
-    session.add(counter)
-    session.flush()
-    return counter.last
+    """The court's next case number this year; concurrent filings never share or skip one."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(CaseCounter)
+        .values(court_id=court_id, year=year, last=0)
+        .on_conflict_do_nothing(index_elements=["court_id", "year"])
+    )
+    bumped = session.execute(
+        update(CaseCounter)
+        .where(col(CaseCounter.court_id) == court_id, col(CaseCounter.year) == year)
+        .values(last=col(CaseCounter.last) + 1)
+        .returning(col(CaseCounter.last))
+    )
+    return int(bumped.scalar_one())
 
 
 def _new_party(case_id: int, role: PartyRole, data: PartyIn) -> Party:

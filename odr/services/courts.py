@@ -25,11 +25,12 @@ def password_hasher(settings: Settings) -> PasswordHasher:
 def add_court(
     session: Session, key: AuditKey, name: str, short_code: str, place: str = ""
 ) -> Court:
-    if not name.strip() or not short_code.strip().isalnum():
-        raise InvalidInput(field="short_code")
+    short_code = short_code.strip().upper()
+    if not name.strip() or not short_code.isascii() or not short_code.isalnum():
+        raise InvalidInput("invalid_field", field="short_code", field_name="short_code")
     if session.exec(select(Court).where(Court.short_code == short_code)).first():
         raise Conflict("court_exists", field="short_code")
-    court = Court(name=name.strip(), short_code=short_code.strip().upper(), place=place)
+    court = Court(name=name.strip(), short_code=short_code, place=place)
     session.add(court)
     session.flush()
     audit.append(session, key, "court.added", "cli", court_id=court.id, name=court.name)
