@@ -14,7 +14,8 @@ By default the server is pinned to CPU 0 and the load generator to CPU 1, so tha
 core of its own; both report their CPU use so that a saturated client shows up in the table.
 
     .venv/bin/python bench/lookups.py [--duration 5] [--warmup 1] [--connections 32]
-        [--cases 200] [--client raw|aiohttp] [--database-url postgresql+psycopg://...]
+        [--cases 200] [--repeat 1] [--client raw|aiohttp] [--no-pin] [--json]
+        [--database-url postgresql+psycopg://...]
         [--profile DIR]   # py-spy record of the server during (b) and (c), if py-spy is there
 
 Only the project's own dependencies are needed (``--profile`` also needs py-spy).
@@ -25,8 +26,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -34,10 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TARGET_RATIO = 1 / 3  # the project's aim for a look-up, against the bare handler
 SATURATED = 0.90  # a process busy this share of the wall time is taken as saturated
+OTHER_LOAD = 0.15  # other processes using this share of a core disturb the figures
 
 BENCH_ENV = {
     "ODR_ARGON2_TIME_COST": "1",
@@ -85,6 +86,7 @@ class Spec:
     duration: float
     client: str
     server_pid: int | None = None
+    profile: list[str] | None = None  # a py-spy command line, run over the measured window
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -98,6 +100,28 @@ def _cpu_seconds(pid: int | None) -> float | None:
         return None
     fields = stat.rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_seconds() -> float:
+    """CPU time of the PostgreSQL server's processes (any database, any client)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            text = stat.read_text()
+            if text.partition("(")[2].startswith("postgres)"):
+                total += _cpu_seconds(int(stat.parent.name)) or 0.0
+    return total
+
+
+def _machine_busy_seconds() -> float | None:
+    """CPU time all processes of the machine have used (all cores), from /proc/stat."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    # Interrupt time is left out: loopback traffic of the bench itself is counted there.
+    user, nice, system, _idle, _iowait, _irq, _softirq, steal = (int(v) for v in first[1:9])
+    return (user + nice + system + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def _raw_requests(spec: Spec) -> list[bytes]:
@@ -185,8 +209,8 @@ async def _raw_worker(
         assert conn.transport is not None
         conn.transport.write(request)
         try:
-            status: int | str = await asyncio.wait_for(conn.waiter, stop + 5 - t0)
-        except (ConnectionError, TimeoutError) as exc:
+            status: int | str = await conn.waiter
+        except ConnectionError as exc:
             status = type(exc).__name__
             conn.keep_alive = False
         t1 = time.perf_counter()
@@ -246,27 +270,55 @@ async def _load(spec: Spec) -> dict[str, Any]:
         marks["t0"] = time.perf_counter()
         marks["client0"] = time.process_time()
         marks["server0"] = _cpu_seconds(spec.server_pid)
+        marks["machine0"] = _machine_busy_seconds()
+        marks["postgres0"] = _postgres_seconds()
+        spy = None
+        if spec.profile:
+            spy = await asyncio.create_subprocess_exec(
+                *spec.profile, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
         await asyncio.sleep(max(0.0, stop - time.perf_counter()))
         marks["t1"] = time.perf_counter()
         marks["client1"] = time.process_time()
         marks["server1"] = _cpu_seconds(spec.server_pid)
+        marks["machine1"] = _machine_busy_seconds()
+        marks["postgres1"] = _postgres_seconds()
+        if spy is not None:
+            try:
+                await asyncio.wait_for(spy.wait(), 30)
+            except TimeoutError:
+                spy.kill()
+                await spy.wait()
 
     marker = asyncio.create_task(mark())
     if spec.client == "aiohttp":
-        await _aiohttp_workers(spec, start, stop, tally)
+        workers = [asyncio.create_task(_aiohttp_workers(spec, start, stop, tally))]
     else:
         requests = _raw_requests(spec)
-        await asyncio.gather(
-            *(
-                _raw_worker(spec, requests, n * 7919, start, stop, tally)
-                for n in range(spec.connections)
-            )
-        )
+        workers = [
+            asyncio.create_task(_raw_worker(spec, requests, n * 7919, start, stop, tally))
+            for n in range(spec.connections)
+        ]
+    # Requests still unanswered well after the window are given up (and counted).
+    done, stuck = await asyncio.wait(workers, timeout=stop + 10 - time.perf_counter())
+    for task in done:
+        if task.exception() is not None:  # e.g. a connection refused: counted, not raised
+            tally.statuses[f"worker {type(task.exception()).__name__}"] += 1
+    for task in stuck:
+        task.cancel()
+    if stuck:
+        tally.statuses["stuck"] += len(stuck)
     await marker
     wall = marks["t1"] - marks["t0"]
     server_cpu = None
     if marks["server0"] is not None and marks["server1"] is not None:
         server_cpu = (marks["server1"] - marks["server0"]) / wall
+    client_cpu = (marks["client1"] - marks["client0"]) / wall
+    postgres_cpu = (marks["postgres1"] - marks["postgres0"]) / wall
+    other_cpu = None
+    if server_cpu is not None and marks["machine0"] is not None and marks["machine1"] is not None:
+        machine_cpu = (marks["machine1"] - marks["machine0"]) / wall
+        other_cpu = max(0.0, machine_cpu - server_cpu - client_cpu - postgres_cpu)
     lat = sorted(tally.latencies)
     ok = tally.statuses.get(spec.expect, 0)
 
@@ -280,8 +332,13 @@ async def _load(spec: Spec) -> dict[str, Any]:
         "p50_ms": pct(0.50),
         "p99_ms": pct(0.99),
         "statuses": {str(k): v for k, v in tally.statuses.items()},
-        "client_cpu": (marks["client1"] - marks["client0"]) / wall,
+        "client_cpu": client_cpu,
         "server_cpu": server_cpu,
+        "server_us_per_request": server_cpu * spec.duration / ok * 1e6
+        if server_cpu is not None and ok
+        else None,
+        "postgres_cpu": postgres_cpu,
+        "other_cpu": other_cpu,
     }
 
 
@@ -299,31 +356,35 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def http_call(
+    port: int, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 30
+) -> tuple[int, Any]:
+    """One request to the server under test; returns the status and the decoded JSON body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {} if body is None else {"Content-Type": "application/json"}
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        raw = response.read()
+        try:
+            return response.status, json.loads(raw or b"null")
+        except ValueError:
+            return response.status, raw.decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def wait_http(port: int, path: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {path}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            if http_call(port, "GET", path, timeout=2)[0] == 200:
+                return
         time.sleep(0.1)
-    raise RuntimeError(f"no answer from {url} within {timeout:.0f} s")
-
-
-def http_json(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", "replace")
+    raise RuntimeError(f"no answer on {path} within {timeout:.0f} s")
 
 
 def filing(intake_code: str, n: int) -> dict[str, Any]:
@@ -353,9 +414,7 @@ class Processes:
     ) -> subprocess.Popen[bytes]:
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
         try:
-            proc = subprocess.Popen(
-                args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
-            )
+            proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         finally:
             if log:
                 out.close()  # type: ignore[union-attr]
@@ -385,6 +444,7 @@ class Options:
     connections: int
     cases: int
     client: str
+    repeat: int
     server_cpu: int | None
     client_cpu: int | None
     profile: Path | None
@@ -401,6 +461,29 @@ def measure(
     paths: list[str],
     bodies: list[str | None],
 ) -> dict[str, Any]:
+    """The best of ``opts.repeat`` runs (other load on the machine only ever slows a run)."""
+    runs = []
+    for i in range(opts.repeat):
+        runs.append(
+            measure_once(opts, procs, name, server, port, method, paths, bodies, profile=i == 0)
+        )
+    best = max(runs, key=lambda r: r["rps"])
+    best["runs"] = [round(r["rps"]) for r in runs]
+    return best
+
+
+def measure_once(
+    opts: Options,
+    procs: Processes,
+    name: str,
+    server: subprocess.Popen[bytes],
+    port: int,
+    method: str,
+    paths: list[str],
+    bodies: list[str | None],
+    *,
+    profile: bool,
+) -> dict[str, Any]:
     spec = Spec(
         host="127.0.0.1",
         port=port,
@@ -414,34 +497,34 @@ def measure(
         client=opts.client,
         server_pid=server.pid,
     )
-    spy = None
-    if opts.profile and opts.py_spy and name != "bare":
-        # Sampling starts with the measured window and ends with it (rate 100 Hz).
-        out = opts.profile / f"{name}.txt"
-        spy = procs.start(
-            [
-                opts.py_spy,
-                "record",
-                "--pid",
-                str(server.pid),
-                "--duration",
-                str(max(1, int(opts.duration))),
-                "--rate",
-                "100",
-                "--format",
-                "raw",
-                "--output",
-                str(out),
-                "--nonblocking",
-            ],
-            dict(os.environ),
-            log=opts.profile / f"{name}.py-spy.log",
-        )
+    if profile and opts.profile and opts.py_spy and name != "bare":
+        # Started by the load generator when the measured window opens (so on its core).
+        spec.profile = [
+            opts.py_spy,
+            "record",
+            "--pid",
+            str(server.pid),
+            "--duration",
+            str(max(1, round(opts.duration))),
+            "--rate",
+            "100",
+            "--format",
+            "raw",
+            "--output",
+            str(opts.profile / f"{name}.txt"),
+            "--nonblocking",
+        ]
     load = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--role", "load", json.dumps(spec.__dict__)],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--role",
+            "load",
+            json.dumps(spec.__dict__),
+        ],
         capture_output=True,
         text=True,
-        timeout=opts.warmup + opts.duration + 60,
+        timeout=opts.warmup + opts.duration + 90,
         check=False,
         preexec_fn=(
             (lambda: os.sched_setaffinity(0, {opts.client_cpu}))  # type: ignore[arg-type]
@@ -449,10 +532,6 @@ def measure(
             else None
         ),
     )
-    if spy is not None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            spy.wait(timeout=opts.duration + 30)
-        procs.stop(spy)
     if load.returncode != 0:
         raise RuntimeError(f"load generator failed for {name}:\n{load.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(load.stdout.strip().splitlines()[-1])
@@ -482,17 +561,22 @@ def seed_odr(
         [odr, "serve", "--port", str(port)], env, log=data_dir / "serve.log", cpu=opts.server_cpu
     )
     base = f"http://127.0.0.1:{port}"
-    wait_http(f"{base}/healthz", server)
+    wait_http(port, "/healthz", server)
     started = time.monotonic()
-    codes = asyncio.run(_file_cases(base, intake_code, opts.cases))
+    try:
+        codes = asyncio.run(_file_cases(base, intake_code, opts.cases))
+    except Exception as exc:
+        log = (data_dir / "serve.log").read_text("utf-8", "replace")
+        tail = "\n".join(line for line in log.splitlines() if "aiohttp.access" not in line)
+        raise RuntimeError(f"{exc}\n--- odr serve log (no access lines):\n{tail[-4000:]}") from exc
     print(
         f"  [{label}] {len(codes)} cases filed in {time.monotonic() - started:.1f} s",
         file=sys.stderr,
     )
     # A sanity check of both look-ups before measuring them.
-    status, body = http_json(f"{base}/api/intake/{intake_code}")
+    status, body = http_call(port, "GET", f"/api/intake/{intake_code}")
     assert status == 200 and body.get("microcourt"), (status, body)
-    status, body = http_json(f"{base}/api/session", {"code": codes[0]})
+    status, body = http_call(port, "POST", "/api/session", {"code": codes[0]})
     assert status == 200 and body.get("csrf_token"), (status, body)
     return server, port, intake_code, codes
 
@@ -521,24 +605,27 @@ async def _file_cases(base: str, intake_code: str, n: int) -> list[str]:
     return codes
 
 
-@contextlib.contextmanager
-def postgres_database(url: str) -> Iterator[str]:
-    """A fresh database on the server of ``url``, dropped afterwards."""
+def create_database(url: str) -> tuple[str, str]:
+    """A fresh database on the PostgreSQL server of ``url``: (its URL, the admin URL)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
     base = make_url(url)
     name = f"odr_bench_{secrets.token_hex(4)}"
-    admin = base.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
-    )
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+    admin = base.set(drivername="postgresql", database="postgres")
+    admin_url = admin.render_as_string(hide_password=False)
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return base.set(database=name).render_as_string(hide_password=False), admin_url
+
+
+def drop_database(url: str, admin_url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def bench_odr(
@@ -588,7 +675,7 @@ def bench_bare(opts: Options, procs: Processes, results: list[dict[str, Any]]) -
         cpu=opts.server_cpu,
     )
     try:
-        wait_http(f"http://127.0.0.1:{port}/json", server)
+        wait_http(port, "/json", server)
         results.append(measure(opts, procs, "bare", server, port, "GET", ["/json"], [None]))
         results[-1]["label"] = "(a) bare aiohttp JSON handler"
     finally:
@@ -601,73 +688,141 @@ def fmt(value: float | None, spec: str) -> str:
 
 def report(results: list[dict[str, Any]], opts: Options) -> None:
     bare = next((r["rps"] for r in results if r["name"] == "bare"), None)
+    bare_us = next((r["server_us_per_request"] for r in results if r["name"] == "bare"), None)
+    pinned = (
+        f"server pinned to CPU {opts.server_cpu}, load generator to CPU {opts.client_cpu}"
+        if opts.server_cpu is not None
+        else "not pinned"
+    )
     print()
     print(
         f"{opts.connections} keep-alive connections, {opts.warmup:g} s warm-up + "
-        f"{opts.duration:g} s measured per target, client={opts.client}, "
-        f"server CPU {opts.server_cpu if opts.server_cpu is not None else 'any'}, "
-        f"client CPU {opts.client_cpu if opts.client_cpu is not None else 'any'}"
+        f"{opts.duration:g} s measured per target, best of {opts.repeat}, "
+        f"client={opts.client}, {pinned}"
     )
     header = (
-        f"{'target':<40} {'req/s':>9} {'vs bare':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'srv CPU':>8} {'cli CPU':>8}  notes"
+        f"{'target':<38} {'req/s':>8} {'vs bare':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'server':>7} {'client':>7} {'pg':>5} {'other':>6} {'µs/req':>7} {'cost':>6}  notes"
     )
     print(header)
-    print("-" * len(header))
-    warnings = []
+    print("-" * (len(header) + 20))
+    saturated, busy = [], []
     for r in results:
         ratio = r["rps"] / bare if bare else None
+        cost = (
+            bare_us / r["server_us_per_request"] if bare_us and r["server_us_per_request"] else None
+        )
         notes = []
+        if r["name"] != "bare" and ratio is not None:
+            notes.append("meets 1/3" if ratio >= TARGET_RATIO else "BELOW 1/3")
         bad = {k: v for k, v in r["statuses"].items() if k != "200"}
         if bad:
             notes.append(f"non-200: {bad}")
-        if r["name"] != "bare" and ratio is not None:
-            notes.append("meets 1/3" if ratio >= TARGET_RATIO else "BELOW 1/3")
         if r["client_cpu"] >= SATURATED:
             notes.append("CLIENT SATURATED")
-            warnings.append(r["label"])
+            saturated.append(r["label"])
+        if r["other_cpu"] is not None and r["other_cpu"] >= OTHER_LOAD:
+            notes.append("MACHINE BUSY")
+            busy.append(r["label"])
+        if len(r.get("runs", [])) > 1:
+            notes.append("runs " + "/".join(str(x) for x in r["runs"]))
+
+        def pct(v: float | None) -> str:
+            return "-" if v is None else f"{v * 100:.0f}%"
+
         print(
-            f"{r['label']:<40} {r['rps']:>9.0f} {fmt(ratio, '>8.3f')} "
-            f"{fmt(r['p50_ms'], '>8.2f')} {fmt(r['p99_ms'], '>8.2f')} "
-            f"{fmt(r['server_cpu'] and r['server_cpu'] * 100, '>7.0f')}% "
-            f"{r['client_cpu'] * 100:>7.0f}%  {'; '.join(notes)}"
+            f"{r['label']:<38} {r['rps']:>8.0f} {fmt(ratio, '>8.3f')} "
+            f"{fmt(r['p50_ms'], '>7.2f')} {fmt(r['p99_ms'], '>7.2f')} "
+            f"{pct(r['server_cpu']):>7} {pct(r['client_cpu']):>7} "
+            f"{pct(r['postgres_cpu']):>5} {pct(r['other_cpu']):>6} "
+            f"{fmt(r['server_us_per_request'], '>7.0f')} {fmt(cost, '>6.3f')}  " + "; ".join(notes)
         )
     print()
     print(
-        "srv/cli CPU: share of one core used by the server process (all its threads) and by"
-        " the load generator during the measured window."
+        "server / client / pg / other: CPU used during the measured window, in % of one core,"
+        " by the server process (all its threads), by the load generator, by PostgreSQL's"
+        " processes, and by everything else on the machine. µs/req: server CPU time per"
+        " answered request; cost: the bare handler's µs/req divided by this one's, i.e. the"
+        " ratio to expect with the server's core saturated."
     )
-    if warnings:
+    if saturated:
         print(
             f"NOTE: the load generator used >= {SATURATED:.0%} of its core for: "
-            + ", ".join(warnings)
+            + ", ".join(saturated)
             + ". Those rates are a lower bound of what the server can do (the client, not"
             " the server, was the limit); see bench/README.md."
         )
+    if busy:
+        print(
+            f"NOTE: other processes used >= {OTHER_LOAD:.0%} of a core during: "
+            + ", ".join(busy)
+            + ". Those figures are disturbed; run again on a quiet machine (or use --repeat)."
+        )
+    if not saturated and not busy and all((r["server_cpu"] or 0) < SATURATED for r in results):
+        print(
+            "NOTE: neither the server nor the load generator kept its core busy: the limit is"
+            " elsewhere (too few connections, wake-ups between the two processes); see"
+            " bench/README.md."
+        )
+
+
+# Landmarks in the server's stacks (regular expressions on py-spy's "fn (file:line)" frames
+# joined by ";"): the share of samples with such a frame, or frame sequence, on the stack.
+LANDMARKS = {
+    "intake: microcourt_by_intake": r"microcourt_by_intake \(odr/",
+    "intake: session.get(Court)": r"get_intake\.<locals>\.look_up \([^)]*\);Session\.get \(",
+    "redeem (code look-up + audit)": r"redeem \(odr/services/codes\.py",
+    "  audit.append": r"append \(odr/services/audit\.py",
+    "  Ed25519 sign": r"AuditKey\.sign \(",
+    "sessions.start": r"start \(odr/services/sessions\.py",
+    "ORM flush": r"Session\._flush \(",
+    "BEGIN (odr listener)": r"_begin \(odr/store/db\.py",
+    "pool pre-ping": r"do_ping \(",
+    "rollback": r"do_rollback \(",
+    "commit": r"do_commit \(",
+    "read_json": r"read_json \(odr/",
+    "access log": r"AccessLogger\.log \(",
+    "event loop waiting (epoll)": r"EpollSelector\.select \(",
+    "pool thread waiting for work": r"_worker \(concurrent/futures/thread\.py:\d+\)$",
+}
 
 
 def summarise_profiles(directory: Path, top: int = 12) -> None:
-    """Self time (leaf frames) and time under a few landmarks, from py-spy's raw output."""
+    """Where the server's samples went, from py-spy's raw (collapsed stack) output."""
     for path in sorted(directory.glob("*.txt")):
         own: Counter[str] = Counter()
-        total = 0
+        under: Counter[str] = Counter()
         threads: Counter[str] = Counter()
+        stacks: list[tuple[str, int]] = []
+        total = 0
         for line in path.read_text("utf-8", "replace").splitlines():
             stack, _, count_text = line.rpartition(" ")
-            if not count_text.isdigit():
+            if not count_text.isdigit() or not stack:
                 continue
             count = int(count_text)
+            stacks.append((stack, count))
             frames = stack.split(";")
             total += count
-            threads[frames[0]] += count
+            threads["event loop" if frames[0].startswith("<module>") else "threads"] += count
             own[frames[-1]] += count
+            for frame in set(frames):
+                under[frame] += count
         if not total:
             continue
-        print(f"\nprofile {path.stem}: {total} samples (all threads, idle ones excluded)")
-        for name, count in threads.most_common(6):
-            print(f"  thread {name[:60]:<60} {count / total:6.1%}")
-        print("  top self time:")
+        split = ", ".join(f"{k} {v / total:.0%}" for k, v in threads.most_common())
+        print(f"\nprofile {path.stem}: {total} samples of active threads ({split})")
+        print("  landmarks (share of samples with it on the stack):")
+        for label, needle in LANDMARKS.items():
+            pattern = re.compile(needle)
+            hits = sum(c for stack, c in stacks if pattern.search(stack))
+            if hits:
+                print(f"    {hits / total:6.1%}  {label}")
+        print("  most time in (self):")
         for name, count in own.most_common(top):
+            print(f"    {count / total:6.1%}  {name[:110]}")
+        print("  most time under (inclusive), project code only:")
+        mine = [(n, c) for n, c in under.most_common() if "(odr/" in n]
+        for name, count in mine[:top]:
             print(f"    {count / total:6.1%}  {name[:110]}")
 
 
@@ -677,6 +832,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--cases", type=int, default=200, help="cases filed before measuring")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per target; best is kept")
     parser.add_argument("--client", choices=["raw", "aiohttp"], default="raw")
     parser.add_argument("--no-pin", action="store_true", help="do not pin server and client")
     parser.add_argument(
@@ -706,7 +862,9 @@ def main() -> None:
             str(BIN / "py-spy") if (BIN / "py-spy").exists() else None
         )
         if py_spy is None:
-            print("--profile: py-spy not found (pip install py-spy); not profiling", file=sys.stderr)
+            print(
+                "--profile: py-spy not found (pip install py-spy); not profiling", file=sys.stderr
+            )
         args.profile.mkdir(parents=True, exist_ok=True)
     opts = Options(
         duration=args.duration,
@@ -714,12 +872,14 @@ def main() -> None:
         connections=args.connections,
         cases=args.cases,
         client=args.client,
+        repeat=max(1, args.repeat),
         server_cpu=cpus[0] if pin else None,
         client_cpu=cpus[1] if pin else None,
         profile=args.profile if py_spy else None,
         py_spy=py_spy,
     )
     results: list[dict[str, Any]] = []
+    failed = ""
     procs = Processes()
     try:
         print("(a) bare aiohttp handler …", file=sys.stderr)
@@ -729,10 +889,17 @@ def main() -> None:
         if args.database_url:
             print("(b), (c) odr serve on PostgreSQL …", file=sys.stderr)
             try:
-                with postgres_database(args.database_url) as url:
-                    bench_odr(opts, procs, results, url)
-            except Exception as exc:  # the PostgreSQL part is optional
+                url, admin_url = create_database(args.database_url)
+            except Exception as exc:  # no server there: skip that part
                 print(f"PostgreSQL skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
+            else:
+                try:
+                    bench_odr(opts, procs, results, url)
+                except Exception as exc:  # report what was measured, then fail
+                    failed = f"PostgreSQL part failed: {type(exc).__name__}: {exc}"
+                    print(failed, file=sys.stderr)
+                finally:
+                    drop_database(url, admin_url)
     finally:
         procs.close()
     report(results, opts)
@@ -740,6 +907,8 @@ def main() -> None:
         summarise_profiles(opts.profile)
     if args.json:
         print(json.dumps(results, indent=2))
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
