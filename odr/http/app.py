@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from importlib.metadata import version
 from pathlib import Path
@@ -15,6 +16,7 @@ from odr.http.errors import error_middleware
 from odr.http.openapi import document
 from odr.http.routes import setup_routes
 from odr.services import courts
+from odr.services.intake import IntakeCache
 from odr.services.ratelimit import FailureLimiter
 from odr.services.startup import open_store
 from odr.settings import Settings
@@ -34,7 +36,8 @@ def create_app(settings: Settings) -> web.Application:
         settings.code_failures_window_seconds,
         settings.code_failures_global_per_hour,
     )
-    app[keys.OPENAPI] = document(version("weifating"))
+    app[keys.OPENAPI] = json.dumps(document(version("weifating")), ensure_ascii=False).encode()
+    app[keys.INTAKE_CACHE] = IntakeCache()
     app.cleanup_ctx.append(_store)
     setup_routes(app)
     if WEB_DIR.is_dir():

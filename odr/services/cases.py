@@ -14,7 +14,7 @@ from odr.domain.case_state import CaseState
 from odr.errors import InvalidInput, NotFound
 from odr.services import audit, codes
 from odr.services.audit import AuditKey
-from odr.services.courts import microcourt_by_intake
+from odr.services.intake import microcourt_by_intake
 from odr.services.lookup import facts_of, find_case
 from odr.services.schemas import AddPartyIn, FileCaseIn, PartyIn, TransitionIn
 from odr.store.models import Case, CaseCounter, Court, MicroCourt, Party, User

@@ -127,20 +127,3 @@ def court_id_of(session: Session, short_code: str) -> int:
     if court is None or court.id is None:
         raise NotFound("court_not_found", field="court")
     return court.id
-
-
-def microcourt_by_intake(session: Session, raw_code: str) -> MicroCourt | None:
-    code = codes.normalise(raw_code, codes.INTAKE_LENGTH)
-    if code is None:
-        return None
-    return session.exec(select(MicroCourt).where(MicroCourt.intake_code == code)).first()
-
-
-def mediators_of(session: Session, microcourt: MicroCourt) -> list[User]:
-    """The mediators a new case of this micro-court is offered to."""
-    query = (
-        select(User)
-        .join(MicroCourtStaff, MicroCourtStaff.user_id == User.id)  # type: ignore[arg-type]
-        .where(MicroCourtStaff.microcourt_id == microcourt.id, User.role == Role.MEDIATOR.value)
-    )
-    return list(session.exec(query))

@@ -29,7 +29,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=8)
+        # No pre-ping (a round trip per request): a dropped connection fails one request
+        # with a 503 and is replaced.
+        return create_engine(url, pool_size=8)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

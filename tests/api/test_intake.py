@@ -81,3 +81,20 @@ async def test_unknown_personal_code_is_refused(client: Client) -> None:
     assert response.status == 404
     assert (await response.json())["error"]["code"] == "code_unknown"
     assert (await client.get("/api/cases")).status == 401
+
+
+async def test_a_new_micro_court_is_found_at_once(
+    client: Client, seeded: dict[str, Any], settings: Any
+) -> None:
+    from odr.services import courts
+    from odr.services.startup import open_store
+
+    assert (await client.get(f"/api/intake/{seeded['intake_code']}")).status == 200  # cached
+    db, key = open_store(settings)
+    try:
+        micro = db.write_sync(courts.add_microcourt, key, seeded["court_id"], "太源村微法庭")
+    finally:
+        db.close()
+    response = await client.get(f"/api/intake/{micro.intake_code}")
+    assert response.status == 200
+    assert (await response.json())["microcourt"] == "太源村微法庭"

@@ -13,7 +13,7 @@ from odr.services import audit
 
 
 async def get_openapi(request: web.Request) -> web.Response:
-    return web.json_response(request.app[OPENAPI])
+    return web.Response(body=request.app[OPENAPI], content_type="application/json")
 
 
 async def get_catalogue(request: web.Request) -> web.Response:

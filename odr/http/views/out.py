@@ -8,7 +8,8 @@ import segno
 from pydantic import BaseModel
 
 from odr.domain import codes
-from odr.store.models import Case, Evidence, MicroCourt, Party
+from odr.services.intake import Intake
+from odr.store.models import Case, Evidence, Party
 
 
 class IntakeOut(BaseModel):
@@ -150,12 +151,12 @@ class Health(BaseModel):
     database: str
 
 
-def intake_out(micro: MicroCourt, court_name: str) -> IntakeOut:
+def intake_out(found: Intake) -> IntakeOut:
     return IntakeOut(
-        microcourt=micro.name,
-        place=micro.place,
-        court=court_name,
-        categories=[c for c in micro.categories.split(",") if c],
+        microcourt=found.microcourt,
+        place=found.place,
+        court=found.court,
+        categories=list(found.categories),
     )
 
 

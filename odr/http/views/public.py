@@ -8,31 +8,27 @@ from sqlmodel import Session, text
 from odr.errors import NotFound
 from odr.http.auth import set_session_cookie
 from odr.http.io import client_address, read_json, respond
-from odr.http.keys import AUDIT_KEY, CODE_LIMITER, DB, SETTINGS
+from odr.http.keys import AUDIT_KEY, CODE_LIMITER, DB, INTAKE_CACHE, SETTINGS
 from odr.http.views.out import FiledOut, Health, SessionOut, code_out, intake_out
-from odr.services import cases, codes, courts, sessions
+from odr.services import cases, codes, intake, sessions
 from odr.services.schemas import FileCaseIn, SessionIn
-from odr.store.models import Court
 
 
 async def get_intake(request: web.Request) -> web.Response:
     address = client_address(request)
     limiter = request.app[CODE_LIMITER]
     limiter.check(address)
-
-    def look_up(session: Session) -> tuple[object, str] | None:
-        micro = courts.microcourt_by_intake(session, request.match_info["intake_code"])
-        if micro is None:
-            return None
-        court = session.get(Court, micro.court_id)
-        return micro, court.name if court else ""
-
-    found = await request.app[DB].read(look_up)
+    code = intake.canonical(request.match_info["intake_code"])
+    cache = request.app[INTAKE_CACHE]
+    found = cache.get(code) if code else None
+    if found is None and code is not None:
+        found = await request.app[DB].read(intake.look_up, code)
+        if found is not None:
+            cache.put(code, found)
     if found is None:
         limiter.fail(address)
         raise NotFound("intake_code_unknown", field="intake_code")
-    micro, court_name = found
-    return respond(intake_out(micro, court_name))  # type: ignore[arg-type]
+    return respond(intake_out(found))
 
 
 async def post_case(request: web.Request) -> web.Response:
