@@ -41,6 +41,9 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     db_threads: int = 4
+    # One line per request (costs about as much as a look-up itself); the reverse proxy in
+    # front usually keeps this log, and the audit log keeps every event that matters.
+    access_log: bool = False
 
     @property
     def sqlite_path(self) -> Path:

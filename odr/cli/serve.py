@@ -28,4 +28,5 @@ def serve(settings: Settings) -> None:
             print("  add staff with: odr user add NAME --role ROLE --password-stdin", flush=True)
 
     app.on_startup.append(announce)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    access_log = logging.getLogger("aiohttp.access") if settings.access_log else None
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=access_log)
