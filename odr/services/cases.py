@@ -15,7 +15,7 @@ from odr.errors import InvalidInput, NotFound
 from odr.services import audit, codes
 from odr.services.audit import AuditKey
 from odr.services.intake import microcourt_by_intake
-from odr.services.lookup import facts_of, find_case
+from odr.services.lookup import case_for, facts_of, find_case
 from odr.services.schemas import AddPartyIn, FileCaseIn, PartyIn, TransitionIn
 from odr.store.models import Case, CaseCounter, Court, MicroCourt, Party, User
 from odr.store.types import utcnow
@@ -100,9 +100,7 @@ def _new_party(case_id: int, role: PartyRole, data: PartyIn) -> Party:
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> Case:
-    case = find_case(session, case_id)
-    access.require(access.can_view_case(actor, facts_of(case)), actor)
-    return case
+    return case_for(session, actor, case_id)
 
 
 def parties_of(session: Session, case_id: int) -> list[Party]:
@@ -173,9 +171,7 @@ def assign(
     session: Session, key: AuditKey, actor: Actor, actor_ref: str, case_id: int, mediator_id: int
 ) -> Case:
     """Reassign a case to another mediator of its court (the state does not change)."""
-    case = find_case(session, case_id, lock=True)
-    access.require(access.can_view_case(actor, facts_of(case)), actor)
-    access.require(access.can_assign(actor, facts_of(case)), actor)
+    case = case_for(session, actor, case_id, access.can_assign, lock=True)
     _check_mediator(session, case, mediator_id)
     previous = case.mediator_id
     case.mediator_id = mediator_id
@@ -197,9 +193,7 @@ def add_party(
     session: Session, key: AuditKey, actor: Actor, actor_ref: str, case_id: int, data: AddPartyIn
 ) -> Party:
     """Agents (and further parties) are added by staff; their codes are issued separately."""
-    case = find_case(session, case_id, lock=True)
-    access.require(access.can_view_case(actor, facts_of(case)), actor)
-    access.require(access.can_manage_case(actor, facts_of(case)), actor)
+    case_for(session, actor, case_id, access.can_manage_case, lock=True)
     party = _new_party(case_id, data.role, data)
     session.add(party)
     session.flush()

@@ -12,7 +12,7 @@ from odr.domain.actors import Actor
 from odr.errors import NotFound
 from odr.services import audit
 from odr.services.audit import AuditKey
-from odr.services.lookup import case_facts
+from odr.services.lookup import case_for
 from odr.store.models import Party, PersonalCode, WebSession
 from odr.store.types import utcnow
 
@@ -79,7 +79,5 @@ def _party_for_staff(session: Session, actor: Actor, party_id: int) -> Party:
     party = session.get(Party, party_id)
     if party is None:
         raise NotFound("party_not_found", field="party_id")
-    facts = case_facts(session, party.case_id)
-    access.require(access.can_view_case(actor, facts), actor)
-    access.require(access.can_manage_case(actor, facts), actor)
+    case_for(session, actor, party.case_id, access.can_manage_case)
     return party

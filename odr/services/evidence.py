@@ -1,8 +1,9 @@
 """Evidence files: checked by name and magic bytes, capped in size, hashed, kept on disk.
 
 A file is written to a temporary name, flushed to disk, and renamed to its SHA-256 inside the
-case's folder before its row is committed; a crash leaves at worst an orphan temporary file,
-never a row without its file.
+case's folder before its row is committed: there is never a row without its file. A crash or
+a refused row can leave a file without a row (a temporary one, or a content-addressed one that
+the same upload, tried again, reuses).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from odr.domain.evidence import SNIFF_BYTES, FileType, classify
 from odr.errors import InvalidInput, NotFound, OdrError, StorageUnavailable, TooLarge
 from odr.services import audit
 from odr.services.audit import AuditKey
-from odr.services.lookup import case_facts, find_case
+from odr.services.lookup import case_for
 from odr.store.models import Evidence
 
 
@@ -118,10 +119,8 @@ def case_folder(evidence_dir: Path, case_id: int) -> Path:
     return evidence_dir / str(case_id)
 
 
-def check_may_add(session: Session, actor: Actor, case_id: int) -> None:
-    facts = case_facts(session, case_id)
-    access.require(access.can_view_case(actor, facts), actor)
-    access.require(access.can_add_evidence(actor, facts), actor)
+def check_may_add(session: Session, actor: Actor, case_id: int, *, lock: bool = False) -> None:
+    case_for(session, actor, case_id, access.can_add_evidence, lock=lock)
 
 
 def record(
@@ -134,7 +133,7 @@ def record(
     received: Received,
     description: str,
 ) -> Evidence:
-    check_may_add(session, actor, find_case(session, case_id, lock=True).id or case_id)
+    check_may_add(session, actor, case_id, lock=True)  # it may have closed during the upload
     row = Evidence(
         case_id=case_id,
         uploaded_by=actor_ref,
@@ -161,13 +160,13 @@ def record(
 
 
 def list_for(session: Session, actor: Actor, case_id: int) -> list[Evidence]:
-    access.require(access.can_view_case(actor, case_facts(session, case_id)), actor)
+    case_for(session, actor, case_id)
     query = select(Evidence).where(Evidence.case_id == case_id).order_by(col(Evidence.id))
     return list(session.exec(query))
 
 
 def get(session: Session, actor: Actor, case_id: int, evidence_id: int) -> Evidence:
-    access.require(access.can_view_case(actor, case_facts(session, case_id)), actor)
+    case_for(session, actor, case_id)
     row = session.get(Evidence, evidence_id)
     if row is None or row.case_id != case_id:
         raise NotFound("evidence_not_found", field="evidence_id")
