@@ -6,6 +6,7 @@ the number of seconds until the oldest counted failure leaves its window.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import OrderedDict, deque
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from odr.errors import TooManyAttempts
 
 MAX_TRACKED_ADDRESSES = 100_000
+log = logging.getLogger(__name__)
 
 
 class FailureLimiter:
@@ -43,6 +45,7 @@ class FailureLimiter:
             raise TooManyAttempts(retry_after=max(1, math.ceil(wait)))
 
     def fail(self, address: str) -> None:
+        log.warning("failed code or password attempt from %s", address)
         now = self.clock()
         self._global.append(now)
         hits = self._by_address.pop(address, None) or deque()
