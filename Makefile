@@ -3,7 +3,7 @@
 
 # Debian packages the project needs at runtime or in tests (space separated).
 # Installed only when `dpkg -s` says one is missing. Empty for now.
-APT_PACKAGES :=
+APT_PACKAGES := chromium fonts-noto-cjk
 
 PYTHON ?= python3
 VENV   := .venv

@@ -91,6 +91,7 @@ document.addEventListener("click", (event) => {
 $("#lang").addEventListener("click", async () => {
   lang = lang === "zh-CN" ? "en" : "zh-CN";
   localStorage.setItem("lang", lang);
+  $("#notice").hidden = true; // it was in the other language
   await loadLanguage();
 });
 

@@ -20,9 +20,14 @@ def serve(settings: Settings) -> None:
         print(f"  data folder: {settings.data_dir.resolve()}", flush=True)
         demo = settings.data_dir / "demo.json"
         if demo.exists():
-            users = json.loads(demo.read_text("utf-8"))["users"]
-            print(f"  staff log in at {settings.public_url}/ with (see {demo}):", flush=True)
-            for user in users:
+            seeded = json.loads(demo.read_text("utf-8"))
+            print(
+                f"  villagers apply there with the intake code {seeded['intake_code']}"
+                f" ({seeded['microcourt']})",
+                flush=True,
+            )
+            print(f"  staff log in there with (see {demo}):", flush=True)
+            for user in seeded["users"]:
                 print(f"    {user['role']:<9} {user['username']} / {user['password']}", flush=True)
         else:
             print("  add staff with: odr user add NAME --role ROLE --password-stdin", flush=True)
