@@ -51,6 +51,14 @@ def sniff(head: bytes) -> FileType | None:
     return None
 
 
+def extension_for(media_type: str) -> str:
+    """The usual extension of an allowed type, for naming a download."""
+    for kind in ALLOWED:
+        if kind.media_type == media_type:
+            return min(kind.extensions, key=len)
+    return ""
+
+
 def extension_of(filename: str) -> str:
     dot = filename.rfind(".")
     return filename[dot:].lower() if dot > 0 else ""

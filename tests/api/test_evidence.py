@@ -14,6 +14,7 @@ import pytest
 from aiohttp import FormData
 from support import Client, enter_code, file_case, login, post
 
+from odr.domain.evidence import extension_of
 from odr.i18n import translate
 from odr.settings import Settings
 
@@ -133,7 +134,11 @@ async def test_party_uploads_evidence(
     assert await download.read() == data
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert download.headers["Content-Type"] == media_type
-    assert "attachment" in download.headers["Content-Disposition"]
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert disposition.endswith(
+        f'evidence-{out["id"]}{extension_of(filename).replace(".jpeg", ".jpg")}"'
+    )
 
     history = await (await client.get(f"/api/cases/{case_id}/history")).json()
     added = [e for e in history["entries"] if e["kind"] == "evidence.added"]

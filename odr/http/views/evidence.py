@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import BodyPartReader, MultipartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from odr.domain.evidence import extension_for
 from odr.errors import InvalidInput, OdrError, TooLarge
 from odr.http.io import actor_of, actor_ref, int_param, respond
 from odr.http.keys import AUDIT_KEY, DB, SETTINGS
@@ -111,7 +112,9 @@ async def get_evidence_file(request: web.Request) -> web.StreamResponse:
         path,
         headers={
             "Content-Type": row.media_type,
-            "Content-Disposition": f'attachment; filename="evidence-{row.id}"',
+            "Content-Disposition": (
+                f'attachment; filename="evidence-{row.id}{extension_for(row.media_type)}"'
+            ),
             "X-Content-Type-Options": "nosniff",
         },
     )
