@@ -8,19 +8,19 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class FileType:
     media_type: str
-    extensions: frozenset[str]
+    extensions: tuple[str, ...]  # the usual one first
 
 
-JPEG = FileType("image/jpeg", frozenset({".jpg", ".jpeg"}))
-PNG = FileType("image/png", frozenset({".png"}))
-WEBP = FileType("image/webp", frozenset({".webp"}))
-PDF = FileType("application/pdf", frozenset({".pdf"}))
-MP3 = FileType("audio/mpeg", frozenset({".mp3"}))
-WAV = FileType("audio/wav", frozenset({".wav"}))
-OGG = FileType("audio/ogg", frozenset({".ogg", ".oga", ".opus"}))
-M4A = FileType("audio/mp4", frozenset({".m4a"}))
-AAC = FileType("audio/aac", frozenset({".aac"}))
-WEBM = FileType("audio/webm", frozenset({".webm"}))
+JPEG = FileType("image/jpeg", (".jpg", ".jpeg"))
+PNG = FileType("image/png", (".png",))
+WEBP = FileType("image/webp", (".webp",))
+PDF = FileType("application/pdf", (".pdf",))
+MP3 = FileType("audio/mpeg", (".mp3",))
+WAV = FileType("audio/wav", (".wav",))
+OGG = FileType("audio/ogg", (".ogg", ".oga", ".opus"))
+M4A = FileType("audio/mp4", (".m4a",))
+AAC = FileType("audio/aac", (".aac",))
+WEBM = FileType("audio/webm", (".webm",))
 
 ALLOWED = (JPEG, PNG, WEBP, PDF, MP3, AAC, WAV, OGG, M4A, WEBM)
 SNIFF_BYTES = 16
@@ -55,7 +55,7 @@ def extension_for(media_type: str) -> str:
     """The usual extension of an allowed type, for naming a download."""
     for kind in ALLOWED:
         if kind.media_type == media_type:
-            return min(kind.extensions, key=len)
+            return kind.extensions[0]
     return ""
 
 
