@@ -1,9 +1,10 @@
 # weifating — developer entry points. Works on a fresh Debian 12 box (as root).
 #   make setup | run | test | lint | bench | clean | clean-data
 
-# Debian packages the project needs at runtime or in tests (space separated).
-# Installed only when `dpkg -s` says one is missing. Empty for now.
-APT_PACKAGES := chromium fonts-noto-cjk
+# Debian packages (space separated), installed only when `dpkg -s` says one is missing:
+# what the server needs to run, and what only the tests need (a real browser).
+APT_PACKAGES :=
+APT_TEST_PACKAGES := chromium fonts-noto-cjk
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,13 +12,13 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: setup apt run test lint bench clean clean-data
+.PHONY: setup apt apt-test run test lint bench clean clean-data
 
 setup: apt $(STAMP)
 
-apt:
+define apt_install
 	@missing=""; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(1); do \
 	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -25,6 +26,13 @@ apt:
 	  apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
+endef
+
+apt:
+	$(call apt_install,$(APT_PACKAGES))
+
+apt-test:
+	$(call apt_install,$(APT_TEST_PACKAGES))
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +54,7 @@ lint: setup
 	$(VENV)/bin/lint-imports
 
 # Static checks first, pytest last so its "N passed" summary is the final line.
-test: setup lint
+test: setup apt-test lint
 	$(PY) -m pytest
 
 bench: setup

@@ -17,7 +17,7 @@ from support import make_settings
 
 from odr.cli import demo
 from odr.http.app import create_app
-from odr.services.startup import open_store
+from odr.services.startup import opened_store
 from odr.settings import Settings
 from odr.store.db import migrate
 
@@ -79,11 +79,8 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
 @pytest.fixture
 def seeded(settings: Settings) -> dict[str, Any]:
     """The demo court, micro-court and staff (admin, clerk, mediator, judge) with passwords."""
-    db, key = open_store(settings)
-    try:
+    with opened_store(settings) as (db, key):
         return demo.seed(settings, db, key)
-    finally:
-        db.close()
 
 
 MakeClient = Callable[[], Awaitable[TestClient[web.Request, web.Application]]]

@@ -26,7 +26,7 @@ from odr.domain import merkle
 from odr.services import audit, cases, codes
 from odr.services.audit import AuditKey
 from odr.services.schemas import FileCaseIn
-from odr.services.startup import open_store
+from odr.services.startup import opened_store
 from odr.settings import Settings
 from odr.store.db import Database, migrate
 from odr.store.models import AuditEntry, AuditHead
@@ -58,15 +58,12 @@ def log(tmp_path: Path, db_url: str) -> Iterator[Log]:
     settings = Settings(
         data_dir=tmp_path / "data", database_url=db_url, argon2_time_cost=1, argon2_memory_kib=1024
     )
-    db, key = open_store(settings)
-    try:
+    with opened_store(settings) as (db, key):
         seeded = demo.seed(settings, db, key)
         data = FileCaseIn.model_validate(filing(seeded["intake_code"]))
         filed = [db.write_sync(cases.file_case, key, data, "192.0.2.1") for _ in range(CASES)]
         db.write_sync(codes.redeem, key, filed[0].code, "192.0.2.1")
         size = db.read_sync(audit.tree_head).size
-    finally:
-        db.close()
     engine = create_engine(db_url)
     try:
         yield Log(settings.data_dir, db_url, engine, size)

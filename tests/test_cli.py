@@ -15,7 +15,7 @@ from procs import odr
 from odr.domain import codes
 from odr.http.app import create_app
 from odr.services import audit, courts
-from odr.services.startup import open_store
+from odr.services.startup import opened_store
 from odr.settings import Settings
 
 PASSWORD = "correct horse battery"
@@ -50,11 +50,8 @@ def refused(done: subprocess.CompletedProcess[str], message: str) -> None:
 
 
 def password_works(settings: Settings, username: str, password: str) -> bool:
-    db, _key = open_store(settings)
-    try:
+    with opened_store(settings) as (db, _key):
         user = db.read_sync(courts.find_user, username)
-    finally:
-        db.close()
     return courts.password_matches(courts.password_hasher(settings), user, password)
 
 
@@ -166,10 +163,7 @@ def test_demo_json_is_complete_and_idempotent(
     for user in seeded["users"]:
         line = rf"^\s+{user['role']}\s+{user['username']} / {re.escape(user['password'])}$"
         assert re.search(line, text.stdout, re.MULTILINE), user["role"]
-    db, key = open_store(settings)
-    try:
+    with opened_store(settings) as (db, key):
         log = db.read_sync(audit.verify, key.public)
-    finally:
-        db.close()
     assert log.ok, log.problems
     assert log.size == 6  # court, micro-court and four users: seeded once, not three times

@@ -23,7 +23,7 @@ from support import filing
 
 from odr.services import cases, courts
 from odr.services.schemas import FileCaseIn
-from odr.services.startup import open_store
+from odr.services.startup import opened_store
 from odr.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -201,8 +201,7 @@ async def test_first_cases_of_a_court_filed_at_once_all_get_numbers(
         data_dir=tmp_path / "data", database_url=db_url, argon2_time_cost=1,
         argon2_memory_kib=1024, db_threads=WORKERS,
     )  # fmt: skip
-    db, key = open_store(settings)
-    try:
+    with opened_store(settings) as (db, key):
         failures: list[BaseException] = []
         for n in range(4):  # four fresh courts: four chances for the race
             court = db.write_sync(courts.add_court, key, f"法院{n}", f"C{n}")
@@ -217,5 +216,3 @@ async def test_first_cases_of_a_court_filed_at_once_all_get_numbers(
             numbers = sorted(r.case.number for r in results if not isinstance(r, BaseException))
             assert_numbers_gapless(numbers)
         assert not failures, failures[:1]
-    finally:
-        db.close()

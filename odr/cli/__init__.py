@@ -14,7 +14,7 @@ from odr.domain.actors import Role
 from odr.errors import OdrError
 from odr.i18n import translate
 from odr.services import audit, courts
-from odr.services.startup import open_store
+from odr.services.startup import opened_store
 from odr.settings import Settings
 
 
@@ -95,8 +95,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         serve(settings)
         return 0
-    db, key = open_store(settings)
-    try:
+    with opened_store(settings) as (db, key):
         match args.command, getattr(args, "action", None):
             case "init", _:
                 print(f"initialised {settings.data_dir} ({_safe_url(settings.db_url)})")
@@ -140,8 +139,6 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                     if args.json
                     else demo.describe(seeded)
                 )
-    finally:
-        db.close()
     return 0
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from odr.services import audit
 from odr.services.audit import AuditKey
 from odr.settings import Settings
@@ -15,3 +18,13 @@ def open_store(settings: Settings) -> tuple[Database, AuditKey]:
     db = Database(settings.db_url, settings.db_threads)
     db.write_sync(audit.ensure_head)
     return db, key
+
+
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[tuple[Database, AuditKey]]:
+    """``open_store``, closed again on the way out (for commands and tests)."""
+    db, key = open_store(settings)
+    try:
+        yield db, key
+    finally:
+        db.close()

@@ -11,7 +11,7 @@ import pytest
 from support import Client, file_case, filing, login
 
 from odr.services import audit
-from odr.services.startup import open_store
+from odr.services.startup import opened_store
 from odr.settings import Settings
 
 DROP = object()  # remove the key
@@ -158,11 +158,8 @@ async def assert_intact(client: Client, settings: Settings, case_id: int, before
     response = await client.get(f"/api/cases/{case_id}")
     assert response.status == 200
     assert await response.json() == before
-    db, key = open_store(settings)
-    try:
+    with opened_store(settings) as (db, key):
         result = db.read_sync(audit.verify, key.public)
-    finally:
-        db.close()
     assert result.ok, result.problems
     assert result.size > 0
 

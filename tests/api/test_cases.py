@@ -8,7 +8,8 @@ from support import Client, enter_code, file_case, login, post
 
 from odr.domain.actors import Role
 from odr.services import courts
-from odr.services.startup import open_store
+from odr.services.audit import AuditKey
+from odr.services.startup import opened_store
 from odr.settings import Settings
 
 
@@ -112,17 +113,14 @@ async def test_respondent_may_not_withdraw(new_client: Any, seeded: dict[str, An
 async def test_staff_of_another_court_see_nothing(
     new_client: Any, seeded: dict[str, Any], settings: Settings
 ) -> None:
-    db, key = open_store(settings)
     hasher = courts.password_hasher(settings)
 
-    def other_court(session: Any) -> None:
+    def other_court(session: Any, key: AuditKey) -> None:
         court = courts.add_court(session, key, "余杭区人民法院", "YH")
         courts.add_user(session, key, hasher, "judge2", "another-password", Role.JUDGE, court.id)
 
-    try:
-        db.write_sync(other_court)
-    finally:
-        db.close()
+    with opened_store(settings) as (db, key):
+        db.write_sync(other_court, key)
     villager, judge2 = await new_client(), await new_client()
     filed = await file_case(villager, seeded["intake_code"])
     response = await judge2.post(
@@ -137,10 +135,9 @@ async def test_staff_of_another_court_see_nothing(
 async def test_reassignment_by_the_clerk(
     new_client: Any, seeded: dict[str, Any], settings: Settings
 ) -> None:
-    db, key = open_store(settings)
     hasher = courts.password_hasher(settings)
 
-    def second_mediator(session: Any) -> int:
+    def second_mediator(session: Any, key: AuditKey) -> int:
         user = courts.add_user(
             session,
             key,
@@ -153,10 +150,8 @@ async def test_reassignment_by_the_clerk(
         assert user.id is not None
         return user.id
 
-    try:
-        mediator2 = db.write_sync(second_mediator)
-    finally:
-        db.close()
+    with opened_store(settings) as (db, key):
+        mediator2 = db.write_sync(second_mediator, key)
     clerk, mediator = await new_client(), await new_client()
     filed = await file_case(clerk, seeded["intake_code"])
     m_csrf = await login(mediator, seeded, "mediator")

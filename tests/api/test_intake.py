@@ -87,14 +87,11 @@ async def test_a_new_micro_court_is_found_at_once(
     client: Client, seeded: dict[str, Any], settings: Any
 ) -> None:
     from odr.services import courts
-    from odr.services.startup import open_store
+    from odr.services.startup import opened_store
 
     assert (await client.get(f"/api/intake/{seeded['intake_code']}")).status == 200  # cached
-    db, key = open_store(settings)
-    try:
+    with opened_store(settings) as (db, key):
         micro = db.write_sync(courts.add_microcourt, key, seeded["court_id"], "太源村微法庭")
-    finally:
-        db.close()
     response = await client.get(f"/api/intake/{micro.intake_code}")
     assert response.status == 200
     assert (await response.json())["microcourt"] == "太源村微法庭"

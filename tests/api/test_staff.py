@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from support import Client, file_case, login, post
 
-from odr.services.startup import open_store
+from odr.services.startup import opened_store
 from odr.settings import Settings
 from odr.store.models import WebSession
 
@@ -96,7 +96,6 @@ async def test_idle_and_absolute_timeouts_end_the_session(
 ) -> None:
     await login(client, seeded, "clerk")
     assert (await client.get("/api/me")).status == 200
-    db, _key = open_store(settings)
 
     def age(session: Session) -> None:
         row = session.exec(select(WebSession)).one()
@@ -106,8 +105,6 @@ async def test_idle_and_absolute_timeouts_end_the_session(
             row.expires_at = row.created_at
         session.add(row)
 
-    try:
+    with opened_store(settings) as (db, _key):
         db.write_sync(age)
-    finally:
-        db.close()
     assert (await client.get("/api/me")).status == 401
