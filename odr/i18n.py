@@ -1,7 +1,8 @@
 """The translation catalogue: every user-facing string, in zh-CN (first) and en.
 
-Catalogues are flat JSON files in ``odr/locales``; the web front end loads the same files
-through ``/api/i18n/{lang}``.
+Each language is a folder of flat JSON files in ``odr/locales/<lang>/``, one per area of the
+platform (``core.json``, ``hearings.json``, ``documents.json``), merged into one catalogue; the
+web front end loads the same catalogue through ``/api/i18n/{lang}``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,17 @@ DEFAULT = "zh-CN"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    text = resources.files("odr").joinpath("locales", f"{lang}.json").read_text("utf-8")
-    data: dict[str, str] = json.loads(text)
-    return data
+    merged: dict[str, str] = {}
+    folder = resources.files("odr").joinpath("locales", lang)
+    for part in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not part.name.endswith(".json"):
+            continue
+        data: dict[str, str] = json.loads(part.read_text("utf-8"))
+        clash = merged.keys() & data.keys()
+        if clash:
+            raise ValueError(f"{lang}/{part.name} repeats keys: {sorted(clash)}")
+        merged.update(data)
+    return merged
 
 
 def translate(key: str, lang: str = DEFAULT, **params: Any) -> str:

@@ -44,6 +44,27 @@ class Settings:
     # One line per request (costs about as much as a look-up itself); the reverse proxy in
     # front usually keeps this log, and the audit log keeps every event that matters.
     access_log: bool = False
+    # Hearings: ICE servers handed to every peer (none by default; no public STUN exists).
+    # Comma-separated URLs such as "stun:turn.example.org:3478,turn:turn.example.org:3478".
+    ice_urls: tuple[str, ...] = ()
+    turn_secret: str = ""  # coturn static-auth-secret (REST credentials); empty: no TURN
+    turn_ttl_seconds: int = 3600
+    video_width: int = 320
+    video_height: int = 240
+    video_fps: int = 15
+    record_video: bool = False
+    heartbeat_seconds: int = 5
+    # Invitations by mail (optional): empty host means no mail is sent.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_from: str = ""
+    # Documents: the court CA's private key is encrypted with this passphrase.
+    ca_passphrase: str = ""
+    tsa_url: str = ""  # optional RFC 3161 timestamp server
+    confirmation_days: int = 30  # People's Mediation Law art. 33
 
     @property
     def sqlite_path(self) -> Path:
@@ -67,7 +88,19 @@ class Settings:
 
     @property
     def audit_key_path(self) -> Path:
-        return self.data_dir / "keys" / "audit-ed25519.pem"
+        return self.keys_dir / "audit-ed25519.pem"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.data_dir / "recordings"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

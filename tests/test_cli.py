@@ -151,12 +151,19 @@ def test_demo_json_is_complete_and_idempotent(
         assert password_works(settings, user["username"], user["password"])
     assert stat.S_IMODE((data_dir / "demo.json").stat().st_mode) == 0o600
 
+    with opened_store(settings) as (db, key):
+        size_after_first = db.read_sync(audit.verify, key.public).size
+
     second = odr(data_dir, db_url, "demo", "--json")
     assert second.returncode == 0, second.stderr
     again = json.loads(second.stdout)
     assert again["intake_code"] == code
     assert again["users"] == seeded["users"]
     assert again["court_id"] == seeded["court_id"]
+    hearing = seeded["hearing"]
+    assert set(hearing["codes"]) == {"applicant", "respondent"}
+    assert again["hearing"]["id"] == hearing["id"]
+    assert set(seeded["documents"]) >= {"agreement_url", "ruling_url", "ca_url"}
     text = odr(data_dir, db_url, "demo")  # the same seed, for people
     assert text.returncode == 0, text.stderr
     assert f"intake code {code}" in text.stdout
@@ -166,4 +173,5 @@ def test_demo_json_is_complete_and_idempotent(
     with opened_store(settings) as (db, key):
         log = db.read_sync(audit.verify, key.public)
     assert log.ok, log.problems
-    assert log.size == 6  # court, micro-court and four users: seeded once, not three times
+    # Court, staff, the demo hearing and the confirmed settlement: seeded once, not three times.
+    assert log.size == size_after_first

@@ -1,25 +1,13 @@
 // Minimal pages for the foundation: apply for mediation, follow a case by personal code,
 // staff login. Every string comes from the server's catalogue (/api/i18n/{lang}).
+import { api, logout } from "./js/api.js";
+import { bindLanguageSwitch, loadLanguage, onLanguageChange, tr, whenShort } from "./js/i18n.js";
+
 const CATEGORIES = ["rent", "wages", "family", "neighbours", "traffic", "contract", "loan",
   "property", "other"];
-let lang = localStorage.getItem("lang") || (navigator.language.startsWith("zh") ? "zh-CN" : "en");
-let t = {};
-let csrf = "";
 
 const $ = (sel) => document.querySelector(sel);
-const tr = (key, params = {}) =>
-  (t[key] || key).replace(/\{(\w+)\}/g, (_, name) => params[name] ?? "");
-const when = (iso) => new Date(iso).toLocaleString(lang);
-
-async function api(path, options = {}) {
-  const headers = { "Accept-Language": lang, ...(options.headers || {}) };
-  if (options.body) headers["Content-Type"] = "application/json";
-  if (csrf && options.method && options.method !== "GET") headers["X-CSRF-Token"] = csrf;
-  const response = await fetch(path, { ...options, headers });
-  const data = response.status === 204 ? {} : await response.json();
-  if (!response.ok) throw new Error(data.error ? data.error.message : response.statusText);
-  return data;
-}
+const when = (iso) => whenShort(iso);
 
 function show(id) {
   for (const section of document.querySelectorAll("main > section")) section.hidden = section.id !== id;
@@ -30,13 +18,11 @@ function show(id) {
 
 function notify(message) { const n = $("#notice"); n.textContent = message; n.hidden = false; }
 
-async function loadLanguage() {
-  t = await api(`/api/i18n/${lang}`);
-  document.documentElement.lang = lang;
-  document.title = tr("ui.title");
-  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = tr(el.dataset.i18n);
+function fillCategories() {
   const select = $("select[name=category]");
+  const chosen = select.value;
   select.replaceChildren(...CATEGORIES.map((c) => new Option(tr(`category.${c}`), c)));
+  if (chosen) select.value = chosen;
 }
 
 function formJSON(form) {
@@ -46,7 +32,7 @@ function formJSON(form) {
     if (tail) { body[head] = body[head] || {}; if (value) body[head][tail] = value; }
     else body[head] = value;
   }
-  body.applicant && (body.applicant.language = lang);
+  body.applicant && (body.applicant.language = document.documentElement.lang);
   return body;
 }
 
@@ -88,17 +74,13 @@ document.addEventListener("click", (event) => {
   if (target) { event.preventDefault(); show(target.dataset.show); }
 });
 
-$("#lang").addEventListener("click", async () => {
-  lang = lang === "zh-CN" ? "en" : "zh-CN";
-  localStorage.setItem("lang", lang);
-  $("#notice").hidden = true; // it was in the other language
-  await loadLanguage();
-});
+bindLanguageSwitch($("#lang"));
+onLanguageChange(() => { $("#notice").hidden = true; fillCategories(); }); // no stale message
 
 $("#apply-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
-    const filed = await api("/api/cases", { method: "POST", body: JSON.stringify(formJSON(event.target)) });
+    const filed = await api("/api/cases", { method: "POST", body: formJSON(event.target) });
     $("#slip-number").textContent = filed.number;
     $("#slip-code").textContent = filed.applicant.code;
     $("#slip-qr").innerHTML = filed.applicant.qr_svg; // SVG made by the server (segno)
@@ -110,8 +92,7 @@ $("#apply-form").addEventListener("submit", async (event) => {
 $("#print").addEventListener("click", () => window.print());
 
 async function openCode(code) {
-  const session = await api("/api/session", { method: "POST", body: JSON.stringify({ code }) });
-  csrf = session.csrf_token;
+  const session = await api("/api/session", { method: "POST", body: { code } });
   await showCases();
   await showCase(session.case_id);
 }
@@ -126,21 +107,20 @@ $("#staff-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   try {
-    const session = await api("/api/login", { method: "POST",
-      body: JSON.stringify({ username: form.get("username"), password: form.get("password") }) });
-    csrf = session.csrf_token;
+    await api("/api/login", { method: "POST",
+      body: { username: form.get("username"), password: form.get("password") } });
     event.target.reset();
     await showCases();
   } catch (error) { notify(error.message); }
 });
 
 $("#logout").addEventListener("click", async () => {
-  await api("/api/logout", { method: "POST" });
-  csrf = "";
+  await logout();
   $("#case-detail").replaceChildren();
   show("start");
 });
 
 await loadLanguage();
+fillCategories();
 const fromLink = new URLSearchParams(location.hash.slice(1)).get("code");
 if (fromLink) { history.replaceState(null, "", location.pathname); openCode(fromLink).catch((e) => notify(e.message)); }

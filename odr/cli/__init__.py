@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from odr.cli import demo
+from odr.cli import probe as probe_cli
+from odr.cli import verify as verify_cli
 from odr.domain import codes
 from odr.domain.actors import Role
 from odr.errors import OdrError
@@ -70,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
 
     dem = sub.add_parser("demo", help="seed a demo court, micro-court and staff")
     dem.add_argument("--json", action="store_true", help="print JSON")
+    verify_cli.add_parser(sub)  # settlement documents: odr verify FILE.pdf
+    probe_cli.add_parser(sub)  # hearings: odr probe --server URL --hearing ID ...
     return parser
 
 
@@ -95,10 +99,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         serve(settings)
         return 0
+    if args.command == "probe":  # hearings: a client of a server, no database
+        return probe_cli.run(args)
+    if args.command == "verify":  # needs no database when given --ca
+        return verify_cli.run(args, settings)
     with opened_store(settings) as (db, key):
         match args.command, getattr(args, "action", None):
             case "init", _:
                 print(f"initialised {settings.data_dir} ({_safe_url(settings.db_url)})")
+                print(verify_cli.init_keys(settings))
             case "user", "add":
                 password = sys.stdin.readline().rstrip("\n")
                 court_id = db.read_sync(courts.court_id_of, args.court) if args.court else None
@@ -133,7 +142,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                     return 1
                 print(f"audit log OK: {result.size} entries, root {result.root}")
             case "demo", _:
-                seeded = demo.seed(settings, db, key)
+                seeded = demo.seed_all(settings, db, key)
                 print(
                     json.dumps(seeded, ensure_ascii=False, indent=2)
                     if args.json

@@ -73,12 +73,39 @@ def seed(settings: Settings, db: Database, key: AuditKey) -> dict[str, Any]:
     return seeded
 
 
+# Hearings: the demo case with a hearing open now, printed as "hearing" -----------------------
+
+
+def seed_all(settings: Settings, db: Database, key: AuditKey) -> dict[str, Any]:
+    """The demo court and staff, and the demo hearing with its parties' codes."""
+    from odr.cli.demo_hearing import seed_hearing
+
+    seeded = seed(settings, db, key)
+    seeded["hearing"] = seed_hearing(settings, db, key, seeded)
+    from odr.cli.demo_documents import seed_documents  # Settlement documents
+
+    seeded["documents"] = seed_documents(settings, db, key, seeded)
+    return seeded
+
+
 def describe(seeded: dict[str, Any]) -> str:
     lines = [
         f"Demo court:   {seeded['court']}",
         f"Micro-court:  {seeded['microcourt']}   intake code {seeded['intake_code']}",
         f"Open:         {seeded['base_url']}/",
+        f"Terminal:     {seeded['base_url']}/kiosk?intake={seeded['intake_code']}",
+        f"Staff:        {seeded['base_url']}/console",
         "Staff logins (username / password):",
     ]
     lines += [f"  {u['role']:<9} {u['username']} / {u['password']}" for u in seeded["users"]]
+    if "hearing" in seeded:  # Hearings
+        hearing = seeded["hearing"]
+        lines.append(f"Demo hearing: {hearing['id']} (case {hearing.get('number', '')}), open now")
+        lines += [f"  {role:<9} code {code}" for role, code in hearing["codes"].items()]
+        lines.append(f"  join at    {seeded['base_url']}/hearing?id={hearing['id']}")
+    if "documents" in seeded:  # Settlement documents
+        docs = seeded["documents"]
+        lines.append(f"Agreement:    {docs['agreement_url']}  (signed by all)")
+        lines.append(f"Ruling:       {docs['ruling_url']}  (confirmed)")
+        lines.append(f"Verify:       {docs['verify_url']}   court CA {docs['ca_url']}")
     return "\n".join(lines)

@@ -19,7 +19,10 @@ def _staff_of_court(actor: Actor, case: CaseFacts) -> bool:
 
 
 def _is_party(actor: Actor, case: CaseFacts) -> bool:
-    return isinstance(actor, PartyActor) and actor.case_id == case.case_id
+    """A party of the case or its agent; an interpreter is not (see ``can_view_hearings``)."""
+    if not isinstance(actor, PartyActor) or actor.role is PartyRole.INTERPRETER:
+        return False
+    return actor.case_id == case.case_id
 
 
 def _role(actor: Actor) -> Role | None:
@@ -127,6 +130,62 @@ def can_transition(
             return can_close(actor, case)
         case _:
             return False
+
+
+# Hearings ---------------------------------------------------------------------------------
+
+
+def can_view_hearings(actor: Actor, case: CaseFacts) -> bool:
+    """The case's hearings: whoever sees the case, and interpreters invited to the case."""
+    if isinstance(actor, PartyActor) and actor.case_id == case.case_id:
+        return True
+    return can_view_case(actor, case)
+
+
+def can_schedule_hearing(actor: Actor, case: CaseFacts) -> bool:
+    """Schedule, reschedule, cancel, invite: clerks, admins, judges, the case's mediator."""
+    if not _staff_of_court(actor, case):
+        return False
+    assert isinstance(actor, Staff)
+    if actor.role in (Role.CLERK, Role.ADMIN, Role.JUDGE):
+        return True
+    return actor.role is Role.MEDIATOR and case.mediator_id == actor.user_id
+
+
+def can_host_hearing(actor: Actor, case: CaseFacts) -> bool:
+    """Chair a hearing (admit, mute, caucus, record): the case's mediator or a judge."""
+    return can_mediate(actor, case) or can_rule(actor, case)
+
+
+# Settlement documents -------------------------------------------------------------------
+
+
+def can_draft_settlement(actor: Actor, case: CaseFacts) -> bool:
+    """Draft or revise the settlement agreement: the case's mediator, or a judge of the court."""
+    return can_mediate(actor, case) or can_rule(actor, case)
+
+
+def can_request_changes(actor: Actor, case: CaseFacts) -> bool:
+    """Ask for changes to a draft before signing: a party of the case or their agent."""
+    return _is_party(actor, case)
+
+
+def signature_field(actor: Actor, case: CaseFacts) -> str | None:
+    """The agreement's box ``actor`` signs: a party's own role, or the case's mediator's box.
+
+    Agents do not sign in their principal's box.
+    """
+    if isinstance(actor, PartyActor):
+        if not _is_party(actor, case):
+            return None
+        if actor.role in (PartyRole.APPLICANT, PartyRole.RESPONDENT):
+            return actor.role.value
+        return None
+    return "mediator" if can_mediate(actor, case) else None
+
+
+def can_sign_settlement(actor: Actor, case: CaseFacts, field: str) -> bool:
+    return signature_field(actor, case) == field
 
 
 def require(allowed: bool, actor: Actor) -> None:

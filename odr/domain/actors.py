@@ -18,6 +18,7 @@ class PartyRole(StrEnum):
     RESPONDENT = "respondent"
     APPLICANT_AGENT = "applicant_agent"
     RESPONDENT_AGENT = "respondent_agent"
+    INTERPRETER = "interpreter"  # sees the case's hearings and joins them, nothing more
 
 
 class Category(StrEnum):

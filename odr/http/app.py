@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib.metadata import version
 from pathlib import Path
 
 from aiohttp import web
 
+import signaling
 from odr.http import keys
 from odr.http.auth import session_middleware
 from odr.http.errors import error_middleware
@@ -22,6 +23,15 @@ from odr.services.startup import open_store
 from odr.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+PAGES = {  # address -> page in web/
+    "/": "index.html",
+    "/kiosk": "kiosk.html",  # the village terminal
+    "/party": "party.html",  # where a personal code's QR leads
+    "/hearing": "hearing.html",  # every participant, hosts included
+    "/console": "console.html",  # judges, mediators, clerks
+    "/stats": "stats.html",
+    "/verify": "verify.html",  # public; where a document's QR leads
+}
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -40,9 +50,11 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.INTAKE_CACHE] = IntakeCache()
     app.cleanup_ctx.append(_store)
     setup_routes(app)
+    # Hearings (issue 3): socket.io signaling on /socket.io/ (namespace /hearing) + media hub.
+    signaling.attach(app, settings, lambda: (app[keys.DB], app[keys.AUDIT_KEY]))
     if WEB_DIR.is_dir():
-        app.router.add_get("/", _index)
-        app.router.add_get("/party", _index)  # where a code's QR leads
+        for path, page in PAGES.items():
+            app.router.add_get(path, _page(page))
         app.router.add_static("/static", WEB_DIR, append_version=False)
     return app
 
@@ -55,5 +67,10 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     await asyncio.to_thread(db.close)
 
 
-async def _index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(WEB_DIR / "index.html")
+def _page(name: str) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
+    """A handler serving the page ``web/<name>``."""
+
+    async def serve(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(WEB_DIR / name)
+
+    return serve

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,6 +27,7 @@ ERROR_SCHEMA = {
 }
 
 
+@cache  # built from the constant ROUTES table: once per process, not once per app
 def document(version: str) -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from odr.domain import access, case_state
 from odr.domain.actors import Actor, PartyActor, PartyRole, Role, Staff
 from odr.domain.case_state import CaseState
-from odr.errors import InvalidInput, NotFound
+from odr.errors import Conflict, InvalidInput, NotFound
 from odr.services import audit, codes
 from odr.services.audit import AuditKey
 from odr.services.intake import microcourt_by_intake
@@ -119,6 +119,8 @@ def list_cases(
     if state is not None:
         query = query.where(Case.state == state.value)
     if isinstance(actor, PartyActor):
+        if actor.role is PartyRole.INTERPRETER:
+            return []  # an interpreter sees the hearings it is invited to, not the case file
         query = query.where(Case.id == actor.case_id)
     elif isinstance(actor, Staff):
         if actor.court_id is not None:
@@ -131,6 +133,13 @@ def list_cases(
     else:
         access.require(False, actor)
     return list(session.exec(query))
+
+
+# Judicial confirmation follows from documents: an application for it against a signed
+# agreement, and the judge's signed ruling (odr/services/confirmations.py), never a bare move.
+BY_DOCUMENTS = frozenset(
+    {CaseState.CONFIRMATION_REQUESTED, CaseState.CONFIRMED, CaseState.REJECTED}
+)
 
 
 def transition(
@@ -147,7 +156,26 @@ def transition(
             _check_mediator(session, case, mediator_id)
     current = CaseState(case.state)
     case_state.check_transition(current, data.target, has_mediator=mediator_id is not None)
-    case.state = data.target.value
+    if data.target in BY_DOCUMENTS:
+        raise Conflict("transition_by_documents", field="target", target=data.target.value)
+    move(session, key, actor_ref, case, data.target, mediator_id=mediator_id, reason=data.reason)
+    return case
+
+
+def move(
+    session: Session,
+    key: AuditKey,
+    actor_ref: str,
+    case: Case,
+    target: CaseState,
+    *,
+    mediator_id: int | None,
+    reason: str,
+) -> None:
+    """Set the case's state (a legal transition only) and record it in the audit log."""
+    current = CaseState(case.state)
+    case_state.check_transition(current, target, has_mediator=mediator_id is not None)
+    case.state = target.value
     case.mediator_id = mediator_id
     case.updated_at = utcnow()
     session.add(case)
@@ -157,14 +185,8 @@ def transition(
         "case.transition",
         actor_ref,
         case.id,
-        **{
-            "from": current.value,
-            "to": data.target.value,
-            "mediator_id": mediator_id,
-            "reason": data.reason,
-        },
+        **{"from": current.value, "to": target.value, "mediator_id": mediator_id, "reason": reason},
     )
-    return case
 
 
 def assign(

@@ -141,3 +141,188 @@ class AuditHead(SQLModel, table=True):
     root: str = ""
     timestamp_ms: int = Field(default=0, sa_type=BigInteger)
     signature: str = ""
+
+
+# Hearings -------------------------------------------------------------------------------------
+
+
+class Hearing(SQLModel, table=True):
+    """A scheduled hearing of a case. ``state`` holds a ``HearingState`` value."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    scheduled_start: datetime = Field(sa_type=UTCDateTime, index=True)
+    duration_minutes: int = 60
+    title: str = Field(default="", max_length=200)
+    state: str = Field(default="not_started", max_length=16)
+    created_by: str = Field(max_length=40)  # "user:3"
+    created_at: datetime = _when()
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sequence: int = 0  # iCalendar SEQUENCE: bumped on every reschedule or cancellation
+
+
+class HearingParticipant(SQLModel, table=True):
+    """Someone invited to (or hosting) a hearing: a staff user or a party of the case."""
+
+    __tablename__ = "hearing_participant"
+    __table_args__ = (
+        UniqueConstraint("hearing_id", "user_id", name="uq_hearing_participant_user"),
+        UniqueConstraint("hearing_id", "party_id", name="uq_hearing_participant_party"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = Field(foreign_key="hearing.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    party_id: int | None = Field(default=None, foreign_key="party.id")
+    role: str = Field(max_length=20)
+    display_name: str = Field(default="", max_length=100)
+    language: str = Field(default="zh-CN", max_length=8)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    email: str = Field(default="", max_length=254)
+    is_host: bool = False
+
+
+class HearingMessage(SQLModel, table=True):
+    """A chat message said in a room of a hearing (kept on the case record)."""
+
+    __tablename__ = "hearing_message"
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = Field(foreign_key="hearing.id", index=True)
+    participant_id: int = Field(foreign_key="hearing_participant.id")
+    room: str = Field(max_length=40)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _when()
+
+
+class Recording(SQLModel, table=True):
+    """A file recorded from a hearing, under the data folder."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = Field(foreign_key="hearing.id", index=True)
+    path: str = Field(max_length=255)  # relative to settings.data_dir
+    media_type: str = Field(max_length=40)
+    sha256: str = Field(max_length=64)
+    size: int = Field(sa_type=BigInteger)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime = Field(sa_type=UTCDateTime)
+
+
+# Settlement documents -------------------------------------------------------------------------
+
+
+class SettlementVersion(SQLModel, table=True):
+    """One version of a case's settlement agreement; every version is kept.
+
+    ``state``: ``draft`` (open for signatures), ``superseded`` (a later version replaced it),
+    ``effective`` (every party and the mediator signed). ``ref`` is the unguessable public
+    reference the document's QR code carries.
+    """
+
+    __tablename__ = "settlement_version"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_settlement_version_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    number: int
+    terms: str = Field(sa_column=Column(Text, nullable=False))  # JSON: what the PDF says
+    languages: str = Field(max_length=20)  # comma-separated, e.g. "zh-CN,en"
+    state: str = Field(default="draft", max_length=16)
+    ref: str = Field(unique=True, max_length=32)
+    created_by: str = Field(max_length=40)  # "user:3"
+    created_at: datetime = _when()
+    unsigned_sha256: str = Field(max_length=64)
+    current_sha256: str = Field(max_length=64)  # the newest revision (unsigned or signed)
+    effective_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SettlementChangeRequest(SQLModel, table=True):
+    """A party asks the mediator to change a version before signing it."""
+
+    __tablename__ = "settlement_change_request"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    version_id: int = Field(foreign_key="settlement_version.id")
+    party_id: int = Field(foreign_key="party.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _when()
+
+
+class SigningCertificate(SQLModel, table=True):
+    """A person's certificate for one role in one case, issued by the court CA.
+
+    ``key_pem`` is the PKCS#8 private key, encrypted with the CA passphrase.
+    """
+
+    __tablename__ = "signing_certificate"
+    __table_args__ = (
+        UniqueConstraint("case_id", "holder", "role", name="uq_signing_certificate_holder"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    holder: str = Field(max_length=40)  # "party:12" or "user:3"
+    role: str = Field(max_length=16)  # applicant | respondent | mediator | judge
+    name: str = Field(max_length=100)
+    cert_pem: str = Field(sa_column=Column(Text, nullable=False))
+    key_pem: str = Field(sa_column=Column(Text, nullable=False))
+    fingerprint: str = Field(unique=True, max_length=64)
+    created_at: datetime = _when()
+
+
+class SettlementSignature(SQLModel, table=True):
+    """One signature on an agreement version (or, with ``field`` "judge", on the ruling)."""
+
+    __tablename__ = "settlement_signature"
+    __table_args__ = (
+        UniqueConstraint("version_id", "field", name="uq_settlement_signature_field"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    version_id: int = Field(foreign_key="settlement_version.id")
+    field: str = Field(max_length=16)  # applicant | respondent | mediator | judge
+    signer: str = Field(max_length=40)  # "party:12" or "user:3"
+    signer_name: str = Field(max_length=100)
+    cert_fingerprint: str = Field(max_length=64)
+    signed_at: datetime = _when()
+    revision_sha256: str = Field(max_length=64)  # the file after this signature
+    authenticated_by: str = Field(max_length=40)  # "personal_code" or "password"
+    confirmed_on_screen: bool = False
+    with_image: bool = False
+
+
+class SettlementConfirmation(SQLModel, table=True):
+    """The application for judicial confirmation of an effective agreement, and the ruling."""
+
+    __tablename__ = "settlement_confirmation"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", unique=True)
+    version_id: int = Field(foreign_key="settlement_version.id")
+    applied_by: str = Field(max_length=40)
+    applied_at: datetime = _when()
+    deadline: datetime = Field(sa_type=UTCDateTime)
+    ref: str = Field(unique=True, max_length=32)  # the ruling's public reference
+    outcome: str = Field(default="", max_length=16)  # "", confirmed, rejected
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    judge_id: int | None = Field(default=None, foreign_key="user.id")
+    unsigned_sha256: str = Field(default="", max_length=64)
+    ruling_sha256: str = Field(default="", max_length=64)
+
+
+class DocumentFile(SQLModel, table=True):
+    """A PDF kept under ``settings.documents_dir`` (named by its sha256): the public record.
+
+    ``kind``: agreement_draft (unsigned render), agreement (a signed revision), ruling_draft,
+    ruling. ``final`` marks the finished article: the agreement after its last signature, the
+    signed ruling.
+    """
+
+    __tablename__ = "document_file"
+    __table_args__ = (UniqueConstraint("sha256", name="uq_document_file_sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    version_id: int | None = Field(default=None, foreign_key="settlement_version.id")
+    kind: str = Field(max_length=24)
+    sha256: str = Field(max_length=64)
+    size: int
+    final: bool = False
+    created_at: datetime = _when()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import Session, select
-from support import Client, file_case, login, post
+from support import Client, enter_code, file_case, login, post
 
 from odr.services.startup import opened_store
 from odr.settings import Settings
@@ -66,6 +66,22 @@ async def test_state_changes_need_the_csrf_token(client: Client, seeded: dict[st
     right = await post(client, path, csrf, json=body)
     assert right.status == 200
     assert (await right.json())["state"] == "closed"
+
+
+async def test_a_new_code_or_login_needs_no_token_of_the_older_session(
+    client: Client, seeded: dict[str, Any]
+) -> None:
+    # A second tab opened from the slip's QR code knows nothing of the first tab's session.
+    filed = await file_case(client, seeded["intake_code"])
+    await enter_code(client, filed["applicant"]["code"])
+    again = await client.post("/api/session", json={"code": filed["applicant"]["code"]})
+    assert again.status == 200, await again.text()
+    staff = next(u for u in seeded["users"] if u["role"] == "clerk")
+    creds = {"username": staff["username"], "password": staff["password"]}
+    login = await client.post("/api/login", json=creds)
+    assert login.status == 200, await login.text()
+    me = await (await client.get("/api/me")).json()
+    assert me["kind"] == "staff"
 
 
 async def test_foreign_origin_is_refused(client: Client, seeded: dict[str, Any]) -> None:

@@ -48,3 +48,21 @@ def test_web_page_strings_are_in_the_catalogue() -> None:
 def test_messages_take_their_parameters() -> None:
     assert "30" in translate("error.too_many_attempts", "en", retry_after=30)
     assert "30" in translate("error.too_many_attempts", "zh-CN", retry_after=30)
+
+
+def _audit_kinds() -> set[str]:
+    """Every kind of audit entry the code appends (a case's history shows each by its label)."""
+    call = re.compile(r'audit\.append\(\s*\w+,\s*\w+,\s*"([a-z_]+\.[a-z_.]+)"')
+    found: set[str] = set()
+    for folder in ("odr", "signaling", "documents"):
+        for path in (ROOT / folder).rglob("*.py"):
+            found |= set(call.findall(path.read_text("utf-8")))
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_audit_event_has_a_label(lang: str) -> None:
+    kinds = _audit_kinds()
+    assert {"case.filed", "hearing.scheduled"} <= kinds  # the scan finds what it should
+    missing = sorted(k for k in kinds if f"event.{k}" not in catalogue(lang))
+    assert missing == []

@@ -1,0 +1,119 @@
+"""``odr probe``: join a hearing as a synthetic participant and report what arrives.
+
+Operators check a terminal's link or a deployment with it; the tests use it too. The client
+itself is ``signaling.probe``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+import aiohttp
+
+from signaling.probe import Probe, ProbeError
+
+
+def add_parser(sub: Any) -> None:
+    probe = sub.add_parser(
+        "probe", help="join a hearing with synthetic audio and video; report what arrives"
+    )
+    probe.add_argument("--server", required=True, help="the server's URL, e.g. https://odr.example")
+    who = probe.add_mutually_exclusive_group(required=True)
+    who.add_argument("--code", help="a party's personal code")
+    who.add_argument("--user", help="a staff user name (password on standard input)")
+    probe.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    probe.add_argument("--hearing", type=int, required=True, help="the hearing's id")
+    probe.add_argument("--admit-all", action="store_true", help="as host: admit the lobby")
+    probe.add_argument("--seconds", type=float, default=10.0, help="how long to stay (10)")
+    probe.add_argument("--origin", help="the Origin to send (default: the server's URL)")
+    probe.add_argument("--width", type=int, default=320)
+    probe.add_argument("--height", type=int, default=240)
+    probe.add_argument("--fps", type=int, default=15)
+    probe.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    password = None
+    if args.user is not None:
+        if not args.password_stdin:
+            print("odr probe: --user needs --password-stdin", file=sys.stderr)
+            return 2
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        report = asyncio.run(
+            run_probe(
+                args.server,
+                args.hearing,
+                code=args.code,
+                user=args.user,
+                password=password,
+                seconds=max(0.0, args.seconds),
+                admit_all=args.admit_all,
+                origin=args.origin,
+                width=args.width,
+                height=args.height,
+                fps=args.fps,
+            )
+        )
+    except ProbeError as exc:
+        print(f"odr probe: {exc.message or exc.code} ({exc.code})", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(describe(report))
+    return 0 if report["media_connected"] else 1
+
+
+async def run_probe(
+    server: str,
+    hearing_id: int,
+    *,
+    code: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    seconds: float = 10.0,
+    admit_all: bool = False,
+    origin: str | None = None,
+    width: int = 320,
+    height: int = 240,
+    fps: int = 15,
+) -> dict[str, Any]:
+    """Log in, join, stay ``seconds``, and return the report (``odr probe``)."""
+    probe = Probe(
+        server, hearing_id, origin=origin, width=width, height=height, fps=fps, admit_all=admit_all
+    )
+    try:
+        try:
+            if code is not None:
+                await probe.login_code(code)
+            else:
+                await probe.login_user(user or "", password or "")
+        except aiohttp.ClientError as exc:
+            raise ProbeError("unreachable", f"{server}: {exc}") from None
+        await probe.connect()
+        await asyncio.sleep(seconds)
+        report = probe.report()
+        report["media_connected"] = probe.pc is not None and probe.pc.connectionState == "connected"
+        return report
+    finally:
+        await probe.close()
+
+
+def describe(report: dict[str, Any]) -> str:
+    lines = [
+        f"hearing {report['hearing_id']} ({report['hearing_state']}): "
+        f"{report['name']} is {report['presence']} in {report['room']}",
+        f"received {report['audio_frames']} audio frames, {report['video_frames']} video frames",
+    ]
+    for peer in report["peers"]:
+        heard = "heard" if peer["heard"] else "not heard"
+        lines.append(
+            f"  {peer['name']} ({peer['presence']}): {peer['video_frames']} video frames, "
+            f"{heard} (tone {peer['tone_hz']:.0f} Hz level {peer['tone_level']})"
+        )
+    return "\n".join(lines)

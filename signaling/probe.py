@@ -1,0 +1,423 @@
+"""The probe: a participant made of synthetic media, for operators and tests.
+
+It logs in over HTTP (a personal code or a staff password), joins ``/hearing`` with the
+session cookie, opens one aiortc peer connection in the hearing's offer layout and sends a
+sine tone at ``tone_hz(participant_id)`` and a moving test picture. From the ``media`` slot
+map it counts the video frames received from each other participant; from its ONE mixed
+audio track it measures the level of each other participant's tone (one DFT bin, as a
+Goertzel filter does), which tells whom it hears. See docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import socketio
+from aiortc import RTCPeerConnection, RTCSessionDescription
+
+from signaling.ice import rtc_ice_servers
+from signaling.media.synthetic import (
+    PatternTrack,
+    ReceivedMedia,
+    ToneTrack,
+    add_hearing_transceivers,
+    hearing_peer_connection,
+    tone_amplitude,
+    tone_hz,
+)
+
+NAMESPACE = "/hearing"
+SESSION_COOKIES = ("__Host-odr_session", "odr_session")
+PIECE = 4800  # 100 ms of 48 kHz audio: 10 Hz bins, tones are 40 Hz apart
+HEARD_LEVEL = 300.0  # tone amplitude (of 3000 sent) above which a participant counts as heard
+
+
+class ProbeError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Probe:
+    """One synthetic participant of one hearing."""
+
+    def __init__(
+        self,
+        server: str,
+        hearing_id: int,
+        *,
+        origin: str | None = None,
+        width: int = 160,
+        height: int = 120,
+        fps: int = 15,
+        admit_all: bool = False,
+        lang: str | None = None,
+        media: bool = True,
+        transports: tuple[str, ...] = ("websocket",),
+    ) -> None:
+        self.server = server.rstrip("/")
+        self.origin = origin or self.server
+        self.hearing_id = hearing_id
+        self.width, self.height, self.fps = width, height, fps
+        self.admit_all = admit_all
+        self.lang = lang
+        self.media = media
+        self.transports = list(transports)
+        self.heartbeating = True
+        self.cookie: str | None = None
+        self.sio: socketio.AsyncClient | None = None
+        self.pc: RTCPeerConnection | None = None
+        self.received: ReceivedMedia | None = None
+        self.state: dict[str, Any] | None = None
+        self.slots: dict[str, int | None] = {}
+        self.errors: list[dict[str, Any]] = []
+        self.chats: list[dict[str, Any]] = []
+        self.recording_events: list[dict[str, Any]] = []
+        self.removed: dict[str, Any] | None = None
+        self.heartbeat_rtts: list[float] = []
+        self._changed = asyncio.Event()
+        self.gone = asyncio.Event()  # set when the server closes the socket
+        self._answered = asyncio.Event()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._credited: dict[str, int] = {}
+        self._frames_from: dict[int, int] = {}
+        self._admitting: set[int] = set()
+        self._media_for: str | None = None  # the sid the current peer connection belongs to
+
+    # --- logging in ----------------------------------------------------------------------
+
+    async def login_code(self, code: str) -> None:
+        await self._login("/api/session", {"code": code})
+
+    async def login_user(self, username: str, password: str) -> None:
+        await self._login("/api/login", {"username": username, "password": password})
+
+    async def _login(self, path: str, body: dict[str, str]) -> None:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.server + path, json=body, headers={"Origin": self.origin}) as r,
+        ):
+            data = await r.json(content_type=None)
+            if r.status != 200:
+                error = data.get("error", {}) if isinstance(data, dict) else {}
+                raise ProbeError(error.get("code", str(r.status)), error.get("message", ""))
+            for name in SESSION_COOKIES:
+                if name in r.cookies:
+                    self.cookie = f"{name}={r.cookies[name].value}"
+                    return
+        raise ProbeError("no_session", "the server set no session cookie")
+
+    # --- joining -------------------------------------------------------------------------
+
+    async def connect(self, within: float = 10.0) -> dict[str, Any]:
+        """Join the hearing; returns the first ``state``. Media starts on its own."""
+        if self.cookie is None:
+            raise ProbeError("not_logged_in", "log in first")
+        sio = socketio.AsyncClient(reconnection=False)
+        refused: list[Any] = []
+        sio.on("state", self._on_state, namespace=NAMESPACE)
+        sio.on("media", self._on_media, namespace=NAMESPACE)
+        sio.on("error", self._on_error, namespace=NAMESPACE)
+        sio.on("chat", self._on_chat, namespace=NAMESPACE)
+        sio.on("recording", self._on_recording, namespace=NAMESPACE)
+        sio.on("removed", self._on_removed, namespace=NAMESPACE)
+        sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
+        sio.on("connect_error", lambda *data: refused.extend(data), namespace=NAMESPACE)
+        self.state = None
+        self.gone.clear()
+        auth: dict[str, Any] = {"hearing_id": self.hearing_id}
+        if self.lang:
+            auth["lang"] = self.lang
+        self.sio = sio
+        try:
+            await sio.connect(
+                self.server,
+                headers={"Cookie": self.cookie, "Origin": self.origin},
+                auth=auth,
+                namespaces=[NAMESPACE],
+                transports=self.transports,
+                wait_timeout=within,
+            )
+        except socketio.exceptions.ConnectionError as exc:
+            self.sio = None
+            detail = refused[0] if refused else {}
+            data = detail.get("data") if isinstance(detail, dict) else None
+            if isinstance(data, dict):
+                raise ProbeError(data.get("code", "refused"), data.get("message", "")) from exc
+            raise ProbeError("refused", str(detail or exc)) from exc
+        self._spawn(self._heartbeats())
+        return await self.wait_for(lambda s: True, within)
+
+    async def emit(self, event: str, data: Any = None, within: float = 10.0) -> Any:
+        """Send one event and return its acknowledgement."""
+        assert self.sio is not None
+        payload = {} if data is None else data
+        return await self.sio.call(event, payload, namespace=NAMESPACE, timeout=within)
+
+    async def wait_for(
+        self, predicate: Callable[[dict[str, Any]], bool], within: float = 10.0
+    ) -> dict[str, Any]:
+        """The first ``state`` (the current one included) for which ``predicate`` holds."""
+        deadline = time.monotonic() + within
+        while True:
+            if self.state is not None and predicate(self.state):
+                return self.state
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no such state within {within}s: {self.state}")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left)
+
+    @property
+    def me(self) -> dict[str, Any]:
+        assert self.state is not None
+        me: dict[str, Any] = self.state["me"]
+        return me
+
+    @property
+    def participant_id(self) -> int:
+        return int(self.me["id"])
+
+    def participant(self, participant_id: int) -> dict[str, Any]:
+        assert self.state is not None
+        return next(p for p in self.state["participants"] if p["id"] == participant_id)
+
+    # --- events --------------------------------------------------------------------------
+
+    async def _on_state(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self._changed.set()
+        sid = self.sio.get_sid(NAMESPACE) if self.sio else None
+        fresh = sid is not None and self._media_for != sid
+        if self.media and fresh and state["state"] != "closed":
+            self._media_for = sid
+            self._spawn(self._start_media(state))
+        if self.admit_all and state["me"]["is_chair"]:
+            for p in state["participants"]:
+                if p["presence"] == "lobby" and p["id"] not in self._admitting:
+                    self._admitting.add(p["id"])
+                    self._spawn(self.emit("admit", {"participant_id": p["id"]}))
+
+    async def _on_media(self, data: dict[str, Any]) -> None:
+        self._credit()
+        self.slots = dict(data.get("slots", {}))
+        self._changed.set()
+
+    async def _on_error(self, error: dict[str, Any]) -> None:
+        self.errors.append(error)
+        self._changed.set()
+
+    async def _on_chat(self, line: dict[str, Any]) -> None:
+        self.chats.append(line)
+        self._changed.set()
+
+    async def _on_recording(self, data: dict[str, Any]) -> None:
+        self.recording_events.append(data)
+        self._changed.set()
+
+    async def _on_disconnect(self, *reason: Any) -> None:
+        self.gone.set()
+        self._changed.set()
+
+    async def _on_removed(self, data: dict[str, Any]) -> None:
+        self.removed = data
+        self._changed.set()
+
+    # --- media ---------------------------------------------------------------------------
+
+    async def _start_media(self, state: dict[str, Any]) -> None:
+        try:
+            await self._open_media(state)
+        except Exception as exc:  # reported, not raised: the probe's report shows it
+            self.errors.append({"code": "probe_media_failed", "message": repr(exc)})
+            self._changed.set()
+
+    async def _open_media(self, state: dict[str, Any]) -> None:
+        await self._close_media()
+        me = state["me"]["id"]
+        pc = hearing_peer_connection(rtc_ice_servers(state.get("ice_servers", [])))
+        audio = ToneTrack(tone_hz(me))
+        video = PatternTrack(me, self.width, self.height, self.fps)
+        add_hearing_transceivers(pc, audio, video)
+        self.pc = pc
+        self.received = ReceivedMedia(pc)
+        self._credited, self._frames_from, self.slots = {}, {}, {}
+        await pc.setLocalDescription(await pc.createOffer())
+        answer = await self.emit("offer", {"sdp": pc.localDescription.sdp, "type": "offer"})
+        if not answer.get("ok"):
+            self.errors.append(answer.get("error", {}))
+            return
+        await pc.setRemoteDescription(RTCSessionDescription(answer["sdp"], answer["type"]))
+        self._answered.set()
+        self._spawn(self._quality_reports(pc))
+
+    async def wait_media(self, within: float = 15.0) -> None:
+        """Until the current peer connection has its answer and is connected."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if self.pc is not None and self.pc.connectionState == "connected":
+                return
+            await asyncio.sleep(0.05)
+        raise TimeoutError("the peer connection did not connect")
+
+    async def _close_media(self) -> None:
+        self._credit()
+        if self.received is not None:
+            await self.received.stop()
+            self.received = None
+        if self.pc is not None:
+            await self.pc.close()
+            self.pc = None
+
+    def _credit(self) -> None:
+        """Credit the frames received in each slot since last time to whoever it shows."""
+        if self.received is None:
+            return
+        for mid, slot in self.received.video.items():
+            new = slot.frames - self._credited.get(mid, 0)
+            self._credited[mid] = slot.frames
+            source = self.slots.get(mid)
+            if new > 0 and source is not None:
+                self._frames_from[source] = self._frames_from.get(source, 0) + new
+
+    def frames_from(self, participant_id: int) -> int:
+        self._credit()
+        return self._frames_from.get(participant_id, 0)
+
+    def tone_level(self, participant_id: int, seconds: float = 1.5) -> float:
+        """The level of the participant's tone in the last ``seconds`` of the mix: the median
+        over 100 ms pieces, so that a late or lost packet (a splice in the signal, which
+        smears every frequency) does not decide it."""
+        if self.received is None:
+            return 0.0
+        samples = self.received.recent_audio(seconds)
+        hz = tone_hz(participant_id)
+        levels = [
+            tone_amplitude(samples[i : i + PIECE], hz)
+            for i in range(0, len(samples) - PIECE + 1, PIECE)
+        ]
+        return float(statistics.median(levels)) if levels else 0.0
+
+    def mark(self) -> None:
+        """Forget the audio and frame counts so far (measure from now on)."""
+        self._credit()
+        self._frames_from = {}
+        if self.received is not None:
+            self.received.clear_audio()
+
+    async def _heartbeats(self) -> None:
+        while self.sio is not None and self.sio.connected:
+            started = time.perf_counter()
+            with contextlib.suppress(Exception):
+                if not self.heartbeating:  # a frozen client, for tests
+                    raise TimeoutError
+                ack = await self.emit("heartbeat", {}, within=5)
+                if ack.get("ok"):
+                    self.heartbeat_rtts.append(time.perf_counter() - started)
+            period = (self.state or {}).get("heartbeat_seconds", 5)
+            await asyncio.sleep(max(0.2, float(period)))
+
+    async def _quality_reports(self, pc: RTCPeerConnection) -> None:
+        sent_before, at_before = 0, time.monotonic()
+        while self.pc is pc and pc.connectionState != "closed":
+            await asyncio.sleep(2)
+            with contextlib.suppress(Exception):
+                report = await pc.getStats()
+                lost = packets = sent = 0
+                rtts = []
+                for stats in report.values():
+                    if stats.type == "remote-inbound-rtp":
+                        lost += max(0, stats.packetsLost)
+                        rtts.append(stats.roundTripTime)
+                    elif stats.type == "inbound-rtp":
+                        packets += stats.packetsReceived
+                    elif stats.type == "outbound-rtp":
+                        sent += stats.bytesSent
+                now = time.monotonic()
+                bitrate = max(0.0, (sent - sent_before) * 8 / 1000 / max(0.1, now - at_before))
+                sent_before, at_before = sent, now
+                await self.emit(
+                    "quality",
+                    {
+                        "loss": min(1.0, lost / max(1, lost + packets)),
+                        "rtt_ms": 1000 * statistics.mean(rtts) if rtts else 0.0,
+                        "bitrate_kbps": min(100_000.0, bitrate),
+                    },
+                )
+
+    # --- leaving -------------------------------------------------------------------------
+
+    async def drop(self) -> None:
+        """Lose the link: the socket and the peer connection go, nothing is said."""
+        sio, self.sio = self.sio, None
+        if sio is not None:
+            await sio.disconnect()
+        self._media_for = None
+        await self._close_media()
+
+    async def close(self) -> None:
+        await self.drop()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(BaseException):
+                await task
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- the report ----------------------------------------------------------------------
+
+    def report(self) -> dict[str, Any]:
+        """What the probe saw: its final state and what it received from everyone else."""
+        state = self.state or {}
+        me = state.get("me", {})
+        peers = []
+        for p in state.get("participants", []):
+            if p["id"] == me.get("id"):
+                continue
+            level = self.tone_level(p["id"])
+            peers.append(
+                {
+                    "id": p["id"],
+                    "name": p["name"],
+                    "role": p["role"],
+                    "room": p["room"],
+                    "presence": p["presence"],
+                    "video_frames": self.frames_from(p["id"]),
+                    "tone_hz": tone_hz(p["id"]),
+                    "tone_level": round(level, 1),
+                    "heard": level >= HEARD_LEVEL,
+                }
+            )
+        rtts = sorted(self.heartbeat_rtts)
+        return {
+            "hearing_id": self.hearing_id,
+            "participant_id": me.get("id"),
+            "name": me.get("name"),
+            "hearing_state": state.get("state"),
+            "recording": state.get("recording"),
+            "room": me.get("room"),
+            "presence": me.get("presence"),
+            "is_host": me.get("is_host"),
+            "audio_frames": self.received.audio_frames if self.received else 0,
+            "video_frames": self.received.video_frames() if self.received else 0,
+            "self_tone_level": round(self.tone_level(me["id"]), 1) if me else 0.0,
+            "peers": peers,
+            "heartbeat_rtt_ms": {
+                "count": len(rtts),
+                "median": round(1000 * statistics.median(rtts), 2) if rtts else None,
+                "max": round(1000 * rtts[-1], 2) if rtts else None,
+            },
+            "errors": self.errors,
+        }

@@ -1,0 +1,65 @@
+"""Attaching the hearing signaling to an aiohttp application.
+
+``attach(app, settings, store)`` builds the socket.io server (``/socket.io/``, namespace
+``/hearing``, WebSocket and long-polling) and the media hub, starts the heartbeat watchdog
+with the app and closes everything when the app shuts down. ``store`` returns the database
+and the audit key, which the app opens at start-up.
+"""
+
+from __future__ import annotations
+
+import socketio
+from aiohttp import web
+
+from odr.settings import Settings
+from signaling.actions import Actions
+from signaling.ice import ice_servers, rtc_ice_servers
+from signaling.media import MediaHub, VideoProfile
+from signaling.namespace import HearingNamespace, StoreGetter
+
+MAX_MESSAGE_BYTES = 64 * 1024  # an SDP offer of the hearing layout is ~10 KB
+
+
+def build(settings: Settings, store: StoreGetter) -> tuple[socketio.AsyncServer, HearingNamespace]:
+    server = socketio.AsyncServer(
+        async_mode="aiohttp",
+        # Each socket's messages are handled one after the other, in the order sent: a flood
+        # waits on its own socket (TCP pushes back) instead of piling up tasks.
+        async_handlers=False,
+        cors_allowed_origins=[],  # no CORS headers; the Origin is checked on connect
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        ping_interval=max(5, settings.heartbeat_seconds),
+        ping_timeout=max(5, 2 * settings.heartbeat_seconds),
+        logger=False,
+        engineio_logger=False,
+    )
+    # The hub's own ICE servers: STUN only (the server is reachable; TURN credentials are
+    # per participant and expire).
+    stun = [s for s in ice_servers(settings, "hub", 0) if "credential" not in s]
+    profile = VideoProfile(settings.video_width, settings.video_height, settings.video_fps)
+    namespace: HearingNamespace | None = None
+
+    async def on_slots(hearing_id: int, participant_id: int, slots: dict[str, int | None]) -> None:
+        if namespace is not None:
+            await namespace.push_slots(hearing_id, participant_id, slots)
+
+    hub = MediaHub(ice_servers=rtc_ice_servers(stun), profile=profile, on_slots=on_slots)
+    namespace = HearingNamespace(settings, store, hub)
+    Actions(namespace)
+    server.register_namespace(namespace)
+    return server, namespace
+
+
+def attach(app: web.Application, settings: Settings, store: StoreGetter) -> HearingNamespace:
+    server, namespace = build(settings, store)
+    server.attach(app)
+
+    async def start(_: web.Application) -> None:
+        namespace.start_watchdog()
+
+    async def stop(_: web.Application) -> None:
+        await namespace.close()
+
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)
+    return namespace
