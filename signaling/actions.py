@@ -22,7 +22,7 @@ from odr.i18n import translate
 from odr.services import audit, hearing_record
 from signaling import messages as m
 from signaling.live import Connection, LiveHearing
-from signaling.media import PROFILES, RecordingResult
+from signaling.media import RecordingResult, named
 from signaling.namespace import HearingNamespace
 
 log = logging.getLogger(__name__)
@@ -205,13 +205,11 @@ class Actions:
         pid = conn.participant_id
         if field == "muted":
             kind = "hearing.muted" if on else "hearing.unmuted"
-            await self._host(
-                conn,
-                lambda room: room.set_muted(pid, target, on),
-                lambda _: self._audited(conn, kind, participant_id=target),
-            )
+            change = lambda room: room.set_muted(pid, target, on)  # noqa: E731
         else:
-            await self._host(conn, lambda room: room.set_video_off(pid, target, on))
+            kind = "hearing.video_off" if on else "hearing.video_on"
+            change = lambda room: room.set_video_off(pid, target, on)  # noqa: E731
+        await self._host(conn, change, lambda _: self._audited(conn, kind, participant_id=target))
 
     async def mute(self, conn: Connection, msg: m.Target) -> None:
         await self._set_flag(conn, msg.participant_id, "muted", True)
@@ -290,7 +288,7 @@ class Actions:
             result = await self._stop_recording(conn, live)
             return {"sha256": result.sha256 if result else None}
         async with live.lock:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")  # to the microsecond
             folder = self.ns.settings.recordings_dir
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"hearing-{conn.hearing_id}-{stamp}.ogg"
@@ -337,7 +335,7 @@ class Actions:
     async def video_profile(self, conn: Connection, msg: m.VideoProfileIn) -> None:
         live = self.live(conn)
         live.room.require_chair(conn.participant_id)
-        self.ns.hub.set_profile(conn.hearing_id, PROFILES[msg.name])
+        self.ns.hub.set_profile(conn.hearing_id, named(msg.name, self.ns.hub.default_profile))
         live.profile = msg.name
         await self.ns.publish(live)
 

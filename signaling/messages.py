@@ -6,16 +6,27 @@ refused before any handler runs.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MAX_MESSAGE_BYTES = 64 * 1024  # refused with an error event; an SDP offer is ~10 KB
 MAX_SDP = 48 * 1024
 MAX_CHAT = 2000
 MAX_PRIVATE = 20
 
 Id = Annotated[int, Field(strict=True, gt=0, lt=2**31)]
 Flag = Annotated[bool, Field(strict=True)]
+
+
+def size_of(payload: object) -> int:
+    """The JSON size of a decoded message, in bytes (binary parts count by their length)."""
+
+    def binary(value: object) -> str:
+        return "x" * len(value) if isinstance(value, bytes | bytearray) else "?"
+
+    return len(json.dumps(payload, ensure_ascii=False, default=binary).encode("utf-8"))
 
 
 class Payload(BaseModel):

@@ -31,6 +31,7 @@ from signaling import auth
 from signaling.ice import ice_servers
 from signaling.live import Connection, LiveHearing, snapshot
 from signaling.media import MediaHub
+from signaling.messages import MAX_MESSAGE_BYTES, size_of
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,10 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return await self.refuse(sid, conn.lang, name, _unknown(name))
         model, handler = spec
         try:
+            if size_of(payload) > MAX_MESSAGE_BYTES:
+                raise InvalidInput(
+                    "signal_too_large", field="payload", kib=MAX_MESSAGE_BYTES // 1024
+                )
             if len(payload) > 1:
                 raise InvalidInput("signal_invalid_payload", field="payload", field_name="payload")
             data = payload[0] if payload else {}

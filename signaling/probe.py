@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import aiohttp
@@ -36,6 +36,23 @@ NAMESPACE = "/hearing"
 SESSION_COOKIES = ("__Host-odr_session", "odr_session")
 PIECE = 4800  # 100 ms of 48 kHz audio: 10 Hz bins, tones are 40 Hz apart
 HEARD_LEVEL = 300.0  # tone amplitude (of 3000 sent) above which a participant counts as heard
+
+
+def link_quality(report: Iterable[Any]) -> tuple[float, float, int]:
+    """Loss (0..1) on what this side receives, mean round trip (ms) and bytes sent, from an
+    aiortc ``getStats()`` report's values."""
+    lost = received = sent = 0
+    rtts = []
+    for stats in report:
+        if stats.type == "remote-inbound-rtp":
+            rtts.append(stats.roundTripTime)
+        elif stats.type == "inbound-rtp":
+            lost += max(0, stats.packetsLost)
+            received += stats.packetsReceived
+        elif stats.type == "outbound-rtp":
+            sent += stats.bytesSent
+    loss = min(1.0, lost / max(1, lost + received))
+    return loss, 1000 * statistics.mean(rtts) if rtts else 0.0, sent
 
 
 class ProbeError(Exception):
@@ -331,24 +348,15 @@ class Probe:
             await asyncio.sleep(2)
             with contextlib.suppress(Exception):
                 report = await pc.getStats()
-                lost = packets = sent = 0
-                rtts = []
-                for stats in report.values():
-                    if stats.type == "remote-inbound-rtp":
-                        lost += max(0, stats.packetsLost)
-                        rtts.append(stats.roundTripTime)
-                    elif stats.type == "inbound-rtp":
-                        packets += stats.packetsReceived
-                    elif stats.type == "outbound-rtp":
-                        sent += stats.bytesSent
+                loss, rtt_ms, sent = link_quality(report.values())
                 now = time.monotonic()
                 bitrate = max(0.0, (sent - sent_before) * 8 / 1000 / max(0.1, now - at_before))
                 sent_before, at_before = sent, now
                 await self.emit(
                     "quality",
                     {
-                        "loss": min(1.0, lost / max(1, lost + packets)),
-                        "rtt_ms": 1000 * statistics.mean(rtts) if rtts else 0.0,
+                        "loss": loss,
+                        "rtt_ms": rtt_ms,
                         "bitrate_kbps": min(100_000.0, bitrate),
                     },
                 )

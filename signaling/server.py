@@ -17,7 +17,9 @@ from signaling.ice import ice_servers, rtc_ice_servers
 from signaling.media import MediaHub, VideoProfile
 from signaling.namespace import HearingNamespace, StoreGetter
 
-MAX_MESSAGE_BYTES = 64 * 1024  # an SDP offer of the hearing layout is ~10 KB
+# A frame over 1 MiB closes its socket at the engine.io level; messages over 64 KiB
+# (signaling.messages.MAX_MESSAGE_BYTES) are refused with an error event before that.
+MAX_FRAME_BYTES = 1024 * 1024
 
 
 def build(settings: Settings, store: StoreGetter) -> tuple[socketio.AsyncServer, HearingNamespace]:
@@ -27,7 +29,7 @@ def build(settings: Settings, store: StoreGetter) -> tuple[socketio.AsyncServer,
         # waits on its own socket (TCP pushes back) instead of piling up tasks.
         async_handlers=False,
         cors_allowed_origins=[],  # no CORS headers; the Origin is checked on connect
-        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        max_http_buffer_size=MAX_FRAME_BYTES,
         ping_interval=max(5, settings.heartbeat_seconds),
         ping_timeout=max(5, 2 * settings.heartbeat_seconds),
         logger=False,

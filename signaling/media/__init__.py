@@ -6,7 +6,7 @@ Entry point: `MediaHub` (hub.py). Synthetic media and the tone measure for probe
 """
 
 from signaling.media.hub import MediaHub
-from signaling.media.profile import PROFILES, VideoProfile
+from signaling.media.profile import VideoProfile, named
 from signaling.media.recorder import RecordingResult
 
-__all__ = ["PROFILES", "MediaHub", "RecordingResult", "VideoProfile"]
+__all__ = ["MediaHub", "RecordingResult", "VideoProfile", "named"]

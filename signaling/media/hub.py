@@ -128,6 +128,10 @@ class MediaHub:
             hearing.audio_only.discard(participant_id)
         self._notify(hearing, hearing.apply())
 
+    @property
+    def default_profile(self) -> VideoProfile:
+        return self._profile
+
     def set_profile(self, hearing_id: int, profile: VideoProfile) -> None:
         """Every camera of the hearing is forwarded at this size and rate from its next picture."""
         self._hearing(hearing_id).profile = profile

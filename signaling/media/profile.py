@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from av import VideoFrame
 
@@ -19,12 +17,19 @@ class VideoProfile:
     fps: int = 15
 
 
-PROFILES: Mapping[str, VideoProfile] = MappingProxyType(
-    {
-        "low": VideoProfile(160, 120, 10),  # the host lowers everyone's video
-        "standard": VideoProfile(320, 240, 15),  # the default (settings.video_*)
-    }
-)
+LOW = VideoProfile(160, 120, 10)  # the host lowers everyone's video
+
+
+def named(name: str, default: VideoProfile) -> VideoProfile:
+    """The profile a host picks by name: ``standard`` is the server's default
+    (settings.video_*); ``low`` is LOW, or the default when that is smaller still."""
+    if name == "low":
+        return VideoProfile(
+            min(LOW.width, default.width),
+            min(LOW.height, default.height),
+            min(LOW.fps, default.fps),
+        )
+    return default
 
 
 def fitted(width: int, height: int, profile: VideoProfile) -> tuple[int, int]:

@@ -11,6 +11,7 @@ import contextlib
 import fractions
 import hashlib
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,6 +70,14 @@ def grid(pictures: list[VideoFrame], width: int, height: int) -> VideoFrame:
     return VideoFrame.from_ndarray(canvas.reshape(height * 3 // 2, width), format="yuv420p")
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 class Recorder:
     """Writes one recording file while the hearing goes on."""
 
@@ -94,6 +103,9 @@ class Recorder:
 
     async def start(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Claimed exclusively: a record already on file (its hash in the audit log) is never
+        # overwritten, whatever the clock says.
+        os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         self._container = av.open(str(self.path), mode="w", format="webm" if self._video else "ogg")
         self._audio = self._container.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
         self._audio.bit_rate = 32000
@@ -146,15 +158,13 @@ class Recorder:
     async def stop(self) -> RecordingResult:
         ended_at = datetime.now(UTC)
         await self._end_writers()
-        await asyncio.get_running_loop().run_in_executor(None, self._finish)
-        digest = hashlib.sha256()
-        with self.path.open("rb") as file:
-            for block in iter(lambda: file.read(1 << 16), b""):
-                digest.update(block)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._finish)
+        sha256 = await loop.run_in_executor(None, file_sha256, self.path)  # off the event loop
         return RecordingResult(
             path=self.path,
             media_type=self.media_type,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
             size=self.path.stat().st_size,
             started_at=self.started_at,
             ended_at=ended_at,

@@ -113,6 +113,10 @@ async def test_lobby_admission_host_actions_chat_and_audit(settings: Settings, j
 
     assert (await host.emit("mute", {"participant_id": party.participant_id}))["ok"]
     await party.wait_for(lambda s: s["me"]["muted"])
+    assert (await host.emit("video_off", {"participant_id": party.participant_id}))["ok"]
+    await party.wait_for(lambda s: s["me"]["video_off"])
+    assert (await host.emit("video_on", {"participant_id": party.participant_id}))["ok"]
+    await party.wait_for(lambda s: not s["me"]["video_off"])
     caucus = await host.emit(
         "private_open", {"participant_ids": [host.participant_id, party.participant_id]}
     )
@@ -133,6 +137,8 @@ async def test_lobby_admission_host_actions_chat_and_audit(settings: Settings, j
         "hearing.state",
         "hearing.chat",
         "hearing.muted",
+        "hearing.video_off",
+        "hearing.video_on",
         "hearing.caucus_opened",
         "hearing.caucus_closed",
         "hearing.removed",

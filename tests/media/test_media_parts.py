@@ -4,18 +4,24 @@ closing without leftovers."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection
+from aiortc.stats import (
+    RTCInboundRtpStreamStats,
+    RTCOutboundRtpStreamStats,
+    RTCRemoteInboundRtpStreamStats,
+)
 from media_support import HEARING, SMALL, Join
 
 from odr.domain.hearing import Allowed
 from odr.errors import InvalidInput
 from signaling.media import MediaHub
 from signaling.media.mixer import CHUNK, JitterBuffer, Mixer, mixed
-from signaling.media.profile import FrameGate, VideoProfile, fitted
+from signaling.media.profile import LOW, FrameGate, VideoProfile, fitted, named
 from signaling.media.synthetic import (
     SyntheticParticipant,
     ToneTrack,
@@ -23,6 +29,9 @@ from signaling.media.synthetic import (
     hearing_peer_connection,
     tone_hz,
 )
+from signaling.probe import link_quality
+
+NOW = datetime.now(UTC)
 
 
 def chunk(value: int) -> np.ndarray:
@@ -196,3 +205,68 @@ async def test_the_answer_speaks_only_vp8_and_opus(hub: MediaHub) -> None:
         assert answered == {"opus", "VP8", "rtx"}
     finally:
         await pc.close()
+
+
+def test_a_host_returns_to_the_servers_own_default_profile() -> None:
+    configured = VideoProfile(640, 480, 30)  # ODR_VIDEO_WIDTH/HEIGHT/FPS
+    assert named("standard", configured) == configured
+    assert named("low", configured) == LOW
+    tiny = VideoProfile(120, 90, 5)
+    assert named("low", tiny) == tiny  # "low" never raises a smaller default
+
+
+def test_link_quality_counts_loss_on_what_is_received() -> None:
+    stats = [
+        RTCInboundRtpStreamStats(
+            timestamp=NOW,
+            type="inbound-rtp",
+            id="a",
+            ssrc=1,
+            kind="audio",
+            transportId="t",
+            packetsReceived=90,
+            packetsLost=10,
+            jitter=0.0,
+        ),
+        RTCInboundRtpStreamStats(
+            timestamp=NOW,
+            type="inbound-rtp",
+            id="v",
+            ssrc=2,
+            kind="video",
+            transportId="t",
+            packetsReceived=100,
+            packetsLost=0,
+            jitter=0.0,
+        ),
+        # What the server reports of our sending: its own direction, not counted as loss.
+        RTCRemoteInboundRtpStreamStats(
+            timestamp=NOW,
+            type="remote-inbound-rtp",
+            id="r",
+            ssrc=3,
+            kind="audio",
+            transportId="t",
+            packetsReceived=50,
+            packetsLost=50,
+            jitter=0.0,
+            roundTripTime=0.12,
+            fractionLost=0.5,
+        ),
+        RTCOutboundRtpStreamStats(
+            timestamp=NOW,
+            type="outbound-rtp",
+            id="o",
+            ssrc=3,
+            kind="audio",
+            transportId="t",
+            packetsSent=10,
+            bytesSent=4000,
+            trackId="x",
+        ),
+    ]
+    loss, rtt_ms, sent = link_quality(stats)
+    assert loss == 10 / 200
+    assert rtt_ms == 120.0
+    assert sent == 4000
+    assert link_quality([]) == (0.0, 0.0, 0)

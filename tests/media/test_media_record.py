@@ -85,3 +85,23 @@ async def test_a_video_record_is_webm_with_both_streams(
     duration, samples = decoded_audio(result.path)
     assert duration > 1.5
     assert tone_amplitude(samples[-48000:], tone_hz(1)) > 400
+
+
+async def test_a_record_on_file_is_never_overwritten(
+    hub: MediaHub, join: Join, tmp_path: Path
+) -> None:
+    ids = frozenset({1, 2})
+    hub.set_routing(HEARING, {pid: Allowed(ids, ids) for pid in ids}, record_sources=ids)
+    for pid in ids:
+        await join(pid)
+    path = tmp_path / "hearing.ogg"
+    await hub.start_recording(HEARING, path)
+    await asyncio.sleep(1.0)
+    first = await hub.stop_recording(HEARING)
+    with pytest.raises(FileExistsError):
+        await hub.start_recording(HEARING, path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == first.sha256
+    # The hearing can still be recorded, into another file.
+    await hub.start_recording(HEARING, tmp_path / "again.ogg")
+    await asyncio.sleep(0.5)
+    assert (await hub.stop_recording(HEARING)).sha256 != first.sha256
