@@ -9,10 +9,13 @@ from odr.errors import InvalidInput
 
 
 def verify_bytes(pdf: bytes, ca_pem: bytes) -> verifier.Report:
-    """The library's verdict; an unreadable file is a failed verification, not an error."""
+    """The library's verdict; an unreadable file is a failed verification, not an error (an
+    unreadable CA certificate is: ``InvalidInput("certificate_unreadable")``)."""
     try:
         return verifier.verify(pdf, ca_pem)
-    except InvalidInput:
+    except InvalidInput as exc:
+        if exc.code == "certificate_unreadable":
+            raise
         return verifier.Report(
             ok=False,
             sha256=hashlib.sha256(pdf).hexdigest(),

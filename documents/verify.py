@@ -23,6 +23,7 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -65,6 +66,12 @@ class Report:
     embedded_agreement_sha256: str | None
     embedded_agreement_matches: bool | None
     problems: tuple[str, ...]
+    unsigned_fields: tuple[str, ...] = ()  # signature boxes still empty (roles), in page order
+
+    @property
+    def complete(self) -> bool:
+        """Every signature box of the document is signed (a final document, not a revision)."""
+        return not self.unsigned_fields
 
 
 def verify(pdf: bytes, trusted_ca_pem: bytes) -> Report:
@@ -85,6 +92,7 @@ def _verify(pdf: bytes, context: ValidationContext, depth: int) -> Report:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
         attachments = _attachments(reader)
+        unsigned = tuple(name for name, _, _ in enumerate_sig_fields(reader, filled_status=False))
     except Exception as exc:
         raise InvalidInput("pdf_unreadable") from exc
     problems: list[str] = []
@@ -138,6 +146,7 @@ def _verify(pdf: bytes, context: ValidationContext, depth: int) -> Report:
         embedded_agreement_sha256=embedded_sha,
         embedded_agreement_matches=matches,
         problems=tuple(dict.fromkeys(problems)),
+        unsigned_fields=unsigned,
     )
 
 

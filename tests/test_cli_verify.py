@@ -56,12 +56,14 @@ def test_demo_seeds_a_confirmed_ruling_once(tmp_path: Path, db_url: str) -> None
     assert log.ok, log.problems
     assert record.state == "confirmed"
     path = settlement_records.file_path(settings.documents_dir, ruling.case_id, ruling.sha256)
-    done = odr(data_dir, db_url, "verify", str(path))
+    done = odr(data_dir, db_url, "verify", "--lang", "en", str(path))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "final document" in done.stdout and "judge" in done.stdout
+    assert "final document" in done.stdout and "Judge" in done.stdout
+    done = odr(data_dir, db_url, "verify", str(path))  # the court's language by default
+    assert "最终文书" in done.stdout and "审判员" in done.stdout
     altered = tmp_path / "altered.pdf"
     altered.write_bytes(path.read_bytes() + b"\n%% appended\n")
-    done = odr(data_dir, db_url, "verify", str(altered))
+    done = odr(data_dir, db_url, "verify", "--lang", "en", str(altered))
     assert done.returncode == 1, done.stdout
     assert "FAILED" in done.stdout
 
@@ -75,6 +77,10 @@ def test_verify_without_a_file_or_a_ca_exits_2(tmp_path: Path, db_url: str) -> N
     no_ca = odr(tmp_path / "empty", db_url, "verify", "--ca", str(tmp_path / "ca.pem"), str(pdf))
     assert no_ca.returncode == 2
     assert "no CA certificate" in no_ca.stderr
+    (tmp_path / "ca.pem").write_text("not a certificate")
+    bad_ca = odr(tmp_path / "empty", db_url, "verify", "--ca", str(tmp_path / "ca.pem"), str(pdf))
+    assert bad_ca.returncode == 2, bad_ca.stdout + bad_ca.stderr
+    assert "not a PEM certificate" in bad_ca.stderr and "Traceback" not in bad_ca.stderr
     garbage = odr(tmp_path / "data", db_url, "init")
     assert garbage.returncode == 0
     done = odr(tmp_path / "data", db_url, "verify", "--json", str(pdf))

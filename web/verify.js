@@ -62,8 +62,13 @@ function showResult(result) {
       tr(`ui.verify.record.${result.embedded_agreement_record.status}`)]);
   }
   facts($("#result-facts"), pairs);
-  $("#problems").replaceChildren(...result.problems.map((key) => {
-    const li = document.createElement("li"); li.textContent = tr(key); return li;
+  const notes = result.problems.map((key) => tr(key));
+  if (result.unsigned_fields.length) {  // intact so far, but not everyone has signed
+    const roles = result.unsigned_fields.map((f) => tr(`doc.role.${f}`)).join(", ");
+    notes.push(tr("ui.verify.incomplete", { roles }));
+  }
+  $("#problems").replaceChildren(...notes.map((text) => {
+    const li = document.createElement("li"); li.textContent = text; return li;
   }));
   $("#signers").replaceChildren(...result.signers.map((s) => {
     const li = document.createElement("li");

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from documents import court_keys
-from odr.i18n import translate
+from documents.pki import ROLES
+from odr.i18n import LANGUAGES, translate
 from odr.services import settlement_records
 from odr.services.startup import opened_store
 from odr.settings import Settings
@@ -34,6 +35,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--ca", type=Path, help="trust this CA certificate (PEM) instead of the data folder's"
+    )
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, help="language of the report (default: ODR_DEFAULT_LANGUAGE)"
     )
 
 
@@ -64,13 +68,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"odr: no CA certificate at {ca_path} (use --ca)", file=sys.stderr)
         return 2
     from documents.checks import verify_bytes  # pyHanko: loaded only for this command
+    from odr.errors import InvalidInput
 
-    report = verify_bytes(pdf, ca_pem)
+    try:
+        report = verify_bytes(pdf, ca_pem)
+    except InvalidInput:
+        print(f"odr: {ca_path} is not a PEM certificate (use --ca)", file=sys.stderr)
+        return 2
     record = _record(settings, report.sha256) if args.ca is None else None
+    lang = args.lang or settings.default_language
     if args.json:
-        print(json.dumps(_as_json(report, record), ensure_ascii=False, indent=2))
+        print(json.dumps(_as_json(report, record, lang), ensure_ascii=False, indent=2))
     else:
-        print(_as_text(path, report, record))
+        print(_as_text(path, report, record, lang))
     return 0 if report.ok else 1
 
 
@@ -79,39 +89,55 @@ def _record(settings: Settings, sha256: str) -> str:
         return db.read_sync(settlement_records.match_hash, sha256).status
 
 
-def _as_json(report: Report, record: str | None) -> dict[str, Any]:
+def _as_json(report: Report, record: str | None, lang: str) -> dict[str, Any]:
     data = asdict(report)
     data["signers"] = [
         {**s, "signed_at": s["signed_at"].isoformat() if s["signed_at"] else None}
         for s in data["signers"]
     ]
     data["problems"] = list(report.problems)
-    data["messages"] = [translate(p, "en") for p in report.problems]
+    data["unsigned_fields"] = list(report.unsigned_fields)
+    data["complete"] = report.complete
+    data["messages"] = [translate(p, lang) for p in report.problems]
     data["record"] = record
     return data
 
 
-def _as_text(path: Path, report: Report, record: str | None) -> str:
-    lines = [
-        f"{path}: {'OK' if report.ok else 'FAILED'}",
-        f"  sha256   {report.sha256}",
-    ]
-    if report.kind or report.case_number:
-        lines.append(f"  document {report.kind or '?'} of case {report.case_number or '?'}")
+def _as_text(path: Path, report: Report, record: str | None, lang: str) -> str:
+    def t(key: str, **params: Any) -> str:
+        return translate(key, lang, **params)
+
+    def role(name: str) -> str:
+        return t(f"doc.role.{name}") if name in ROLES else name or "?"
+
+    lines = [f"{path}: {t('ui.verify.ok' if report.ok else 'ui.verify.not_ok')}"]
+    lines.append(f"  {t('ui.verify.sha256')}: {report.sha256}")
+    if report.kind:
+        lines.append(f"  {t('ui.verify.kind')}: {t(f'ui.verify.kind.{report.kind}')}")
+    if report.case_number:
+        lines.append(f"  {t('ui.verify.case')}: {report.case_number}")
     for s in report.signers:
         when = s.signed_at.isoformat() if s.signed_at else "?"
-        state = ", ".join(
-            [
-                "intact" if s.intact else "BROKEN",
-                "trusted" if s.trusted else "UNTRUSTED",
-                "covers the whole file" if s.covers_whole_document else "later revisions follow",
-            ]
+        state = [
+            t("ui.verify.intact" if s.intact else "ui.verify.broken"),
+            t("ui.verify.trusted" if s.trusted else "ui.verify.untrusted"),
+            t("ui.verify.covers_all" if s.covers_whole_document else "ui.verify.later_revisions"),
+        ]
+        lines.append(
+            f"  {role(s.role or s.field)}: {s.name}, {t('ui.verify.signed_at')} {when}; "
+            + "; ".join(state)
         )
-        lines.append(f"  signed   {s.field}: {s.name} ({s.role}) at {when}; {state}")
+    if report.unsigned_fields:
+        roles = ", ".join(role(f) for f in report.unsigned_fields)
+        lines.append(f"  {t('ui.verify.incomplete', roles=roles)}")
     if report.embedded_agreement_sha256:
-        matches = "matches" if report.embedded_agreement_matches else "DOES NOT match"
-        lines.append(f"  attached agreement {report.embedded_agreement_sha256} ({matches})")
-    lines += [f"  problem  {translate(p, 'en')}" for p in report.problems]
+        matches = t(
+            "ui.verify.embedded_matches"
+            if report.embedded_agreement_matches
+            else "ui.verify.embedded_mismatch"
+        )
+        lines.append(f"  {t('ui.verify.embedded')}: {report.embedded_agreement_sha256} ({matches})")
+    lines += [f"  ! {t(p)}" for p in report.problems]
     if record is not None:
-        lines.append(f"  record   {translate(f'ui.verify.record.{record}', 'en')}")
+        lines.append(f"  {t('ui.verify.record')}: {t(f'ui.verify.record.{record}')}")
     return "\n".join(lines)

@@ -66,6 +66,7 @@ async def test_genuine_documents_verify_and_match_the_record(
     assert checked["kind"] == "agreement"
     assert [s["field"] for s in checked["signers"]] == ["applicant", "respondent", "mediator"]
     assert all(s["intact"] and s["trusted"] and s["issued_by_court"] for s in checked["signers"])
+    assert checked["complete"] is True and checked["unsigned_fields"] == []
     assert checked["record"]["status"] == "final"
     assert checked["record"]["record"]["case_number"] == checked["case_number"]
 
@@ -101,9 +102,10 @@ async def test_genuine_documents_verify_and_match_the_record(
     for name, pdf, status in (("agreement", agreement, 0), ("ruling", ruling, 0)):
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(pdf)
-        done = odr(settings.data_dir, settings.db_url, "verify", str(path))
+        done = odr(settings.data_dir, settings.db_url, "verify", "--lang", "en", str(path))
         assert done.returncode == status, done.stdout + done.stderr
-        assert "OK" in done.stdout and "final document" in done.stdout
+        assert "Verified:" in done.stdout and "final document" in done.stdout
+        assert "Not yet signed" not in done.stdout
     ca_path = tmp_path / "ca.pem"
     ca_path.write_bytes(await (await public.get("/api/ca.pem")).read())
     done = odr(
@@ -213,7 +215,7 @@ async def test_verify_page_is_public_and_translated(client: Client) -> None:
 
 
 async def test_a_partly_signed_revision_is_no_final_document(
-    new_client: Any, seeded: dict[str, Any]
+    new_client: Any, seeded: dict[str, Any], settings: Settings, tmp_path: Path
 ) -> None:
     flow = await case_in_mediation(new_client, seeded)
     version = await draft(flow)
@@ -228,3 +230,16 @@ async def test_a_partly_signed_revision_is_no_final_document(
     assert checked["sha256"] == body["current_sha256"]
     assert checked["record"]["status"] == "revision"
     assert checked["signers"][0]["intact"] and checked["signers"][0]["trusted"]
+    # Intact so far, but the respondent's and the mediator's boxes are still empty.
+    assert checked["unsigned_fields"] == ["respondent", "mediator"]
+    assert checked["complete"] is False
+    assert [s["field"] for s in checked["signers"]] == ["applicant"]
+    # The command line says so too, in the court's language or the one asked for.
+    path = tmp_path / "revision.pdf"
+    path.write_bytes(pdf)
+    done = odr(settings.data_dir, settings.db_url, "verify", str(path))
+    assert done.returncode == 0, done.stdout + done.stderr  # what is signed is intact
+    assert "尚未签名：被申请人, 调解员" in done.stdout
+    done = odr(settings.data_dir, settings.db_url, "verify", "--lang", "en", str(path))
+    assert "Not yet signed by: Respondent, Mediator" in done.stdout
+    assert "earlier revision" in done.stdout

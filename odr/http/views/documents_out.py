@@ -213,5 +213,7 @@ class VerifyOut(BaseModel):
     embedded_agreement_matches: bool | None
     problems: list[str]  # catalogue keys
     messages: list[str]  # the problems, translated
+    unsigned_fields: list[str]  # signature boxes still empty (roles): not the final document
+    complete: bool  # every signature box is signed
     record: HashOut  # the file's sha256 against the public record
     embedded_agreement_record: HashOut | None

@@ -67,6 +67,8 @@ async def post_verify(request: web.Request) -> web.Response:
         embedded_agreement_matches=report.embedded_agreement_matches,
         problems=list(report.problems),
         messages=[translate(p, lang) for p in report.problems],
+        unsigned_fields=list(report.unsigned_fields),
+        complete=report.complete,
         record=HashOut.of(report.sha256, checked.match, public_url),
         embedded_agreement_record=HashOut.of(
             report.embedded_agreement_sha256, checked.embedded, public_url
