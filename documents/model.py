@@ -82,3 +82,4 @@ class Ruling:
     languages: tuple[str, ...]
     verify_url: str
     confirmed: bool = True
+    judge_reason: str = ""  # the judge's own reasons, printed after the court's standard ones

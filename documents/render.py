@@ -79,6 +79,7 @@ def ruling_json(ruling: Ruling) -> bytes:
             "court_name": ruling.court_name,
             "judge_name": ruling.judge_name,
             "confirmed": ruling.confirmed,
+            "judge_reason": ruling.judge_reason,
             "decided_at": wording.iso(ruling.decided_at),
             "languages": list(ruling.languages),
             "verify_url": ruling.verify_url,

@@ -72,15 +72,16 @@ class Lang:
     def who(self, role: str, parties: Sequence[PartyInfo]) -> str:
         """``申请人张三`` / ``applicant Zhang San``: a role and the names holding it."""
         label = self.t(f"doc.role.{role}") if role in ("applicant", "respondent") else role
-        names = "、".join(p.name for p in parties if p.role == role)
+        holders = [p.name for p in parties if p.role == role]
         if self.code == "zh-CN":
-            return f"{label}{names}"
-        return f"{label.lower()} {names}".strip()
+            return f"{label}{'、'.join(holders)}"
+        plural = "s" if len(holders) > 1 and role in ("applicant", "respondent") else ""
+        return f"{label.lower()}{plural} {', '.join(holders)}".strip()
 
     def ruling_text(self, ruling: Ruling) -> None:
         agreement = ruling.agreement
         params = {
-            "applicants": "、".join(p.name for p in agreement.parties if p.role == "applicant"),
+            "applicants": self.who("applicant", agreement.parties),
             "respondents": self.who("respondent", agreement.parties),
             "date": self.date(agreement.drafted_at),
             "microcourt": agreement.microcourt_name,

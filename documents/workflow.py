@@ -192,6 +192,7 @@ async def decide(
         languages=tuple(plan.terms["languages"]),
         verify_url=settlements.verify_url(settings.public_url, plan.ref),
         confirmed=plan.confirmed,
+        judge_reason=plan.reason,
     )
     rendered = await asyncio.to_thread(render.render_ruling, ruling, agreement_pdf)
     unsigned = await asyncio.to_thread(store_file, settings, case_id, rendered.pdf)

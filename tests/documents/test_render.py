@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -224,3 +225,25 @@ def test_qr_code_leads_to_the_verification_page(tmp_path: Path) -> None:
     ruling_path = tmp_path / "r.pdf"
     ruling_path.write_bytes(render_ruling(decision, path.read_bytes()).pdf)
     assert qr_codes(ruling_path, 1, tmp_path) == [decision.verify_url]
+
+
+def test_a_rejection_prints_the_judges_own_reasons(tmp_path: Path) -> None:
+    agreement_pdf = render_agreement(agreement(("zh-CN", "en"))).pdf
+    reasons = "第二条约定的违约金明显过高，\n且当事人未提交身份证明。"
+    decision = dataclasses.replace(
+        ruling(agreement_pdf, ("zh-CN", "en")), confirmed=False, judge_reason=reasons
+    )
+    rendered = render_ruling(decision, agreement_pdf)
+    path = tmp_path / "rejected.pdf"
+    path.write_bytes(rendered.pdf)
+    text = pdftotext(path)
+    flat = "".join(text.split())
+    assert "审判员意见/Thejudge'sreasons" in flat
+    assert "第二条约定的违约金明显过高，且当事人未提交身份证明。" in flat
+    assert "The applicant 张三 and the respondent" in " ".join(text.split())
+    data, _relationship = _attachments(rendered.pdf)["ruling.json"]
+    assert json.loads(data)["judge_reason"] == reasons
+    # Without reasons of the judge's own, no empty heading.
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(render_ruling(ruling(agreement_pdf), agreement_pdf).pdf)
+    assert "审判员意见" not in "".join(pdftotext(plain).split())
