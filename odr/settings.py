@@ -33,6 +33,10 @@ class Settings:
     code_failures_per_address: int = 10
     code_failures_window_seconds: int = 900
     code_failures_global_per_hour: int = 1000
+    # Public verification costs ~0.1 s of CPU per PDF: checks per client address each minute,
+    # and for the whole server each hour.
+    verify_per_address_per_minute: int = 30
+    verify_global_per_hour: int = 3600
     trust_forwarded_for: bool = False
     # Uploads
     max_upload_bytes: int = 20 * 1024 * 1024

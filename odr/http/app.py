@@ -46,6 +46,9 @@ def create_app(settings: Settings) -> web.Application:
         settings.code_failures_window_seconds,
         settings.code_failures_global_per_hour,
     )
+    app[keys.VERIFY_LIMITER] = FailureLimiter(
+        settings.verify_per_address_per_minute, 60, settings.verify_global_per_hour
+    )
     app[keys.OPENAPI] = json.dumps(document(version("weifating")), ensure_ascii=False).encode()
     app[keys.INTAKE_CACHE] = IntakeCache()
     app.cleanup_ctx.append(_store)

@@ -16,6 +16,7 @@ SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
 AUDIT_KEY = web.AppKey("audit_key", AuditKey)
 CODE_LIMITER = web.AppKey("code_limiter", FailureLimiter)
+VERIFY_LIMITER = web.AppKey("verify_limiter", FailureLimiter)
 HASHER = web.AppKey("hasher", PasswordHasher)
 OPENAPI = web.AppKey("openapi", bytes)  # the document, serialised once
 INTAKE_CACHE = web.AppKey("intake_cache", IntakeCache)

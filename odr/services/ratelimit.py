@@ -1,7 +1,8 @@
-"""Limits on failed code attempts, per client address and for the whole server.
+"""Limits per client address and for the whole server, in sliding windows: on failed code
+and password attempts, and on costly public requests (PDF verification).
 
-Failures are counted in sliding windows; past a limit every further attempt is refused with
-the number of seconds until the oldest counted failure leaves its window.
+Past a limit every further attempt is refused with the number of seconds until the oldest
+counted event leaves its window.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class FailureLimiter:
 
     def fail(self, address: str) -> None:
         log.warning("failed code or password attempt from %s", address)
+        self.count(address)
+
+    def count(self, address: str) -> None:
+        """Count one event of ``address`` against both limits."""
         now = self.clock()
         self._global.append(now)
         hits = self._by_address.pop(address, None) or deque()

@@ -158,7 +158,7 @@ async def test_tampered_documents_fail(
     assert all(s["intact"] for s in foreign["signers"])
     assert not any(s["trusted"] or s["issued_by_court"] for s in foreign["signers"])
     swapped = await (await verify(public, tampered["swapped_agreement"])).json()
-    assert swapped["embedded_agreement_matches"] is not True
+    assert swapped["embedded_agreement_matches"] is False
 
 
 async def test_bad_uploads_are_refused_in_the_callers_language(tmp_path: Path, db_url: str) -> None:
@@ -243,3 +243,23 @@ async def test_a_partly_signed_revision_is_no_final_document(
     done = odr(settings.data_dir, settings.db_url, "verify", "--lang", "en", str(path))
     assert "Not yet signed by: Respondent, Mediator" in done.stdout
     assert "earlier revision" in done.stdout
+
+
+async def test_verification_is_rate_limited_per_address(tmp_path: Path, db_url: str) -> None:
+    settings = make_settings(tmp_path / "data", db_url, verify_per_address_per_minute=3)
+    server = TestServer(create_app(settings))
+    client: Client = TestClient(server)
+    await client.start_server()
+    try:
+        pdf = b"%PDF-1.7\ngarbage\n%%EOF"
+        for _ in range(3):
+            assert (await verify(client, pdf)).status == 200
+        refused = await verify(client, pdf, **{"Accept-Language": "en"})
+        assert refused.status == 429
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        error = (await refused.json())["error"]
+        assert error["code"] == "too_many_attempts" and error["message"], error
+        # Looking a hash up in the public record costs nothing and is not limited.
+        assert (await client.get(f"/api/verify/{'0' * 64}")).status == 200
+    finally:
+        await client.close()

@@ -11,8 +11,8 @@ from aiohttp.http_exceptions import HttpProcessingError
 from documents import court_keys, workflow
 from odr.errors import InvalidInput, NotFound, OdrError, TooLarge
 from odr.http.errors import language
-from odr.http.io import respond
-from odr.http.keys import DB, SETTINGS
+from odr.http.io import client_address, respond
+from odr.http.keys import DB, SETTINGS, VERIFY_LIMITER
 from odr.http.views.documents_out import HashOut, RecordOut, SignerOut, VerifyOut
 from odr.http.views.settlements import pdf_response
 from odr.i18n import translate
@@ -31,6 +31,9 @@ async def post_verify(request: web.Request) -> web.Response:
         raise TooLarge("file_too_large", field="file", limit_mb=max(1, limit // (1024 * 1024)))
     if not request.content_type.startswith("multipart/"):
         raise OdrError("expected_multipart", status=415)
+    limiter, address = request.app[VERIFY_LIMITER], client_address(request)
+    limiter.check(address)  # 429 with Retry-After past the limit
+    limiter.count(address)
     pdf = await _uploaded(request, limit)
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput("not_a_pdf", field="file")
