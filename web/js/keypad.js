@@ -20,11 +20,24 @@ export function groupCode(clean) {
   return (clean.match(/.{1,4}/g) || []).join("-");
 }
 
-/** The code inside a scanned QR: a link with #code=..., or the code itself. */
+const BARE_CODE = /^[0-9A-Z]{4}-?[0-9A-Z]{4}-?[0-9A-Z]{4}$/i;
+
+/**
+ * The personal code inside a scanned QR (cleaned, 12 characters): the slip's link
+ * (`…/party#code=XXXX-XXXX-XXXX`) or the bare code. Anything else (another link, other text,
+ * a code of the wrong length) gives "": it is not tried against the server.
+ */
 export function codeFromScan(text) {
-  const hash = String(text).split("#")[1] || "";
-  const fromLink = new URLSearchParams(hash).get("code");
-  return cleanCode(fromLink || text);
+  let candidate = String(text).trim();
+  if (/^https?:\/\//i.test(candidate)) {
+    let link;
+    try { link = new URL(candidate); } catch { return ""; }
+    if (!/\/party\/?$/.test(link.pathname)) return "";
+    candidate = (new URLSearchParams(link.hash.slice(1)).get("code") || "").trim();
+  }
+  if (!BARE_CODE.test(candidate)) return "";
+  const code = cleanCode(candidate);
+  return code.length === 12 ? code : "";
 }
 
 function setValue(input, clean) {
