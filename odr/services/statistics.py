@@ -2,7 +2,9 @@
 mediations end in a settlement, confirmations, and how long filing to settlement takes.
 
 Scoped to the caller's court (a platform administrator without a court sees every court).
-Months are calendar months in UTC, ``YYYY-MM``, the last ``months`` of them up to ``now``.
+Months are calendar months in the viewer's time zone, ``YYYY-MM``, the last ``months`` of
+them up to ``now`` (times are stored in UTC; a case filed at 23:30 UTC on 31 January counts
+in February for a viewer in Shanghai).
 A case *settled in mediation* is one whose audit log shows a move to ``settled``; the share
 settled is taken over the mediations that ended (settled, failed or withdrawn from mediation).
 """
@@ -13,7 +15,7 @@ import json
 import statistics as stats
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlmodel import Session, col, select
 
@@ -57,15 +59,17 @@ class Statistics:
         return round(stats.median(self.days_to_settlement), 1)
 
 
-def month_of(when: datetime) -> str:
-    return f"{when.year:04d}-{when.month:02d}"
+def month_of(when: datetime, tz: tzinfo = UTC) -> str:
+    local = when.astimezone(tz)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
-def last_months(now: datetime, count: int) -> list[str]:
-    """The ``count`` months ending with ``now``'s, oldest first."""
+def last_months(now: datetime, count: int, tz: tzinfo = UTC) -> list[str]:
+    """The ``count`` months ending with ``now``'s (in ``tz``), oldest first."""
     if not 1 <= count <= MAX_MONTHS:
         raise InvalidInput("invalid_field", field="months", field_name="months")
-    year, month = now.year, now.month
+    local = now.astimezone(tz)
+    year, month = local.year, local.month
     out: list[str] = []
     for _ in range(count):
         out.append(f"{year:04d}-{month:02d}")
@@ -75,11 +79,13 @@ def last_months(now: datetime, count: int) -> list[str]:
     return out[::-1]
 
 
-def court_statistics(session: Session, actor: Actor, now: datetime, months: int) -> Statistics:
+def court_statistics(
+    session: Session, actor: Actor, now: datetime, months: int, tz: tzinfo = UTC
+) -> Statistics:
     access.require(isinstance(actor, Staff), actor)
     assert isinstance(actor, Staff)
     court_id = actor.court_id
-    window = last_months(now, months)
+    window = last_months(now, months, tz)
     index = {m: i for i, m in enumerate(window)}
 
     query = select(Case)
@@ -97,7 +103,7 @@ def court_statistics(session: Session, actor: Actor, now: datetime, months: int)
     per_category: dict[str, list[int]] = {}
     per_micro: dict[int, list[int]] = {}
     for case in found:
-        slot = index.get(month_of(case.filed_at))
+        slot = index.get(month_of(case.filed_at, tz))
         if slot is None:
             continue
         filed[slot] += 1
@@ -128,7 +134,7 @@ def court_statistics(session: Session, actor: Actor, now: datetime, months: int)
 
     settled = [0] * len(window)
     for when in settled_at.values():
-        slot = index.get(month_of(when))
+        slot = index.get(month_of(when, tz))
         if slot is not None:
             settled[slot] += 1
     filed_at = {c.id: c.filed_at for c in found}

@@ -3,7 +3,7 @@ median time to settlement; only for staff, and only their own court."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from settlement_steps import case_in_mediation, confirmed, draft, signed_by_all
@@ -129,3 +129,36 @@ async def test_confirmations_from_real_settlements(new_client: Any, seeded: dict
     assert (data["mediations_ended"], data["mediations_settled"]) == (2, 2)
     assert data["share_settled"] == 1.0
     assert sum(data["settled"]) == 2 and data["settlements_timed"] == 2
+
+
+async def test_months_are_counted_in_the_viewers_zone(
+    new_client: Any, seeded: dict[str, Any], settings: Settings
+) -> None:
+    villager, judge = await new_client(), await new_client()
+    filed = await file_case(villager, seeded["intake_code"])
+
+    def backdate(session: Any) -> None:  # 07:30 on 1 February in Shanghai
+        case = session.get(Case, filed["case_id"])
+        case.filed_at = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)
+        session.add(case)
+
+    with opened_store(settings) as (db, _):
+        db.write_sync(backdate)
+    await login(judge, seeded, "judge")
+
+    def filed_in(data: dict[str, Any]) -> str:
+        return next(m for m, n in zip(data["months"], data["filed"], strict=True) if n)
+
+    for zone, month in (
+        ("Asia/Shanghai", "2026-02"),
+        ("UTC", "2026-01"),
+        ("America/New_York", "2026-01"),
+    ):
+        data = await (await judge.get(f"/api/statistics?months=60&tz={zone}")).json()
+        assert data["timezone"] == zone
+        assert filed_in(data) == month, (zone, data["months"][-14:])
+    shanghai = await (await judge.get("/api/statistics?months=60")).json()
+    assert shanghai["timezone"] == "Asia/Shanghai" and filed_in(shanghai) == "2026-02"
+    bad = await judge.get("/api/statistics?tz=Mars/Olympus", headers={"Accept-Language": "en"})
+    assert bad.status == 422
+    assert (await bad.json())["error"]["field"] == "tz"

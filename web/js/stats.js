@@ -1,7 +1,8 @@
 // Court statistics (/stats): figures and charts drawn as inline SVG (no chart library); every
-// chart has a table with the same numbers. Data: GET /api/statistics?months=N.
+// chart has a table with the same numbers. Data: GET /api/statistics?months=N&tz=ZONE (months
+// counted in the viewer's time zone).
 import { api, restoreSession } from "./api.js";
-import { bindLanguageSwitch, loadLanguage, onLanguageChange, tr } from "./i18n.js";
+import { bindLanguageSwitch, loadLanguage, onLanguageChange, tr, viewerZone } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const NS = "http://www.w3.org/2000/svg";
@@ -138,7 +139,8 @@ function render() {
 
 async function load() {
   try {
-    view.data = await api(`/api/statistics?months=${$("months").value}`);
+    const tz = encodeURIComponent(viewerZone());
+    view.data = await api(`/api/statistics?months=${$("months").value}&tz=${tz}`);
     $("alert").hidden = true;
     render();
     $("content").hidden = false;

@@ -1,4 +1,4 @@
-"""Court statistics for staff (``GET /api/statistics?months=12``)."""
+"""Court statistics for staff (``GET /api/statistics?months=12&tz=Asia/Shanghai``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlmodel import Session
 from odr.errors import InvalidInput
 from odr.http.io import actor_of, respond
 from odr.http.keys import DB
-from odr.services import statistics
+from odr.services import local_time, statistics
 from odr.store.types import utcnow
 
 
@@ -21,7 +21,8 @@ class SeriesOut(BaseModel):
 
 class StatisticsOut(BaseModel):
     court_id: int | None  # None: every court (platform administrator)
-    months: list[str]  # YYYY-MM (UTC), oldest first
+    months: list[str]  # YYYY-MM in the viewer's zone, oldest first
+    timezone: str  # the zone the months are counted in
     total: int  # cases of the court, all time
     by_state: dict[str, int]  # cases in each state now
     filed: list[int]  # cases filed, per month
@@ -42,13 +43,16 @@ async def get_statistics(request: web.Request) -> web.Response:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
         raise InvalidInput("invalid_field", field="months", field_name="months")
     months = int(raw)
+    zone_name = request.query.get("tz", local_time.DEFAULT_ZONE)
+    tz = local_time.zone(zone_name, field="tz")
     now = utcnow()
 
     def load(session: Session) -> StatisticsOut:
-        found = statistics.court_statistics(session, actor, now, months)
+        found = statistics.court_statistics(session, actor, now, months, tz)
         return StatisticsOut(
             court_id=found.court_id,
             months=found.months,
+            timezone=zone_name,
             total=found.total,
             by_state=found.by_state,
             filed=found.filed,
