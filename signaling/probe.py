@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import statistics
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -22,6 +22,7 @@ import socketio
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
 from signaling.ice import rtc_ice_servers
+from signaling.link_quality import link_quality
 from signaling.media.synthetic import (
     PatternTrack,
     ReceivedMedia,
@@ -36,23 +37,6 @@ NAMESPACE = "/hearing"
 SESSION_COOKIES = ("__Host-odr_session", "odr_session")
 PIECE = 4800  # 100 ms of 48 kHz audio: 10 Hz bins, tones are 40 Hz apart
 HEARD_LEVEL = 300.0  # tone amplitude (of 3000 sent) above which a participant counts as heard
-
-
-def link_quality(report: Iterable[Any]) -> tuple[float, float, int]:
-    """Loss (0..1) on what this side receives, mean round trip (ms) and bytes sent, from an
-    aiortc ``getStats()`` report's values."""
-    lost = received = sent = 0
-    rtts = []
-    for stats in report:
-        if stats.type == "remote-inbound-rtp":
-            rtts.append(stats.roundTripTime)
-        elif stats.type == "inbound-rtp":
-            lost += max(0, stats.packetsLost)
-            received += stats.packetsReceived
-        elif stats.type == "outbound-rtp":
-            sent += stats.bytesSent
-    loss = min(1.0, lost / max(1, lost + received))
-    return loss, 1000 * statistics.mean(rtts) if rtts else 0.0, sent
 
 
 class ProbeError(Exception):

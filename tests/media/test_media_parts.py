@@ -19,6 +19,7 @@ from media_support import HEARING, SMALL, Join
 
 from odr.domain.hearing import Allowed
 from odr.errors import InvalidInput
+from signaling.link_quality import link_quality
 from signaling.media import MediaHub
 from signaling.media.mixer import CHUNK, JitterBuffer, Mixer, mixed
 from signaling.media.profile import LOW, FrameGate, VideoProfile, fitted, named
@@ -29,7 +30,6 @@ from signaling.media.synthetic import (
     hearing_peer_connection,
     tone_hz,
 )
-from signaling.probe import link_quality
 
 NOW = datetime.now(UTC)
 
