@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from pydantic import BaseModel
 
-from odr.http.views import cases, evidence, meta, public, staff
+from odr.http.views import cases, directory, evidence, meta, public, staff
 from odr.http.views import hearings as hearing_views
 from odr.http.views import settlements as settlement_views
 from odr.http.views import statistics as statistics_views
@@ -94,6 +94,14 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/login", staff.post_login, "Staff login", body=LoginIn, response=SessionOut),
     Route("POST", "/api/logout", staff.post_logout, "End the session"),
     Route("GET", "/api/me", staff.get_me, "The current session", response=SessionOut, session=True),
+    Route(
+        "GET",
+        "/api/staff",
+        directory.list_staff,
+        "Staff of the caller's court, by name (?role=mediator); staff only",
+        response=directory.StaffListOut,
+        session=True,
+    ),
     Route(
         "GET",
         "/api/cases",
@@ -398,7 +406,7 @@ ROUTES += (
         "GET",
         "/api/statistics",
         statistics_views.get_statistics,
-        "Court statistics for staff: cases per month by state, category, micro-court (?months=)",
+        "Court statistics for staff: cases per month by state, category, micro-court (?months=, ?tz= the viewer's zone)",
         response=statistics_views.StatisticsOut,
         session=True,
     ),

@@ -14,9 +14,10 @@ from odr.store.types import utcnow
 
 
 def page_url(settings: Settings, hearing_id: int, party: bool) -> str:
-    """Where a participant goes for the hearing: the party page (code) or the staff page."""
+    """Where a participant goes for the hearing: the party page, which asks for the code and
+    offers that hearing, or (staff) the hearing itself, which asks them to log in first."""
     base = settings.public_url
-    return f"{base}/party?hearing={hearing_id}" if party else f"{base}/?hearing={hearing_id}"
+    return f"{base}/party?hearing={hearing_id}" if party else f"{base}/hearing?id={hearing_id}"
 
 
 def invitation(

@@ -249,3 +249,41 @@ async def test_signatures_are_followed_and_the_judge_confirms(
     await expect(page.locator("#settlement-view")).to_contain_text("已确认有效")
     await expect(page.get_by_role("button", name="下载裁定书（PDF）")).to_be_visible()
     await shoot(page, "console-07-confirmed")
+
+
+async def test_a_clause_the_server_refuses_is_named_in_words_and_focused(
+    browser: Browser, live: Any, page_checks: Any
+) -> None:
+    users = {u["role"]: u for u in live.seeded["users"]}
+    desk = await browser.new_context()
+    filed = await _api(desk, live, "/api/cases", **filing(live.seeded["intake_code"]))
+    login = {k: users["mediator"][k] for k in ("username", "password")}
+    csrf = (await _api(desk, live, "/api/login", **login))["csrf_token"]
+    for target in ("accepted", "in_mediation"):
+        await _api(desk, live, f"/api/cases/{filed['case_id']}/transitions", csrf, target=target)
+    await desk.close()
+    page = await _open(browser, live, page_checks)
+    page_checks.allow(r"422 \(Unprocessable Entity\).*/settlement/versions")  # refused drafts
+    await page.get_by_label("用户名").fill(users["mediator"]["username"])
+    await page.get_by_label("密码").fill(users["mediator"]["password"])
+    await page.get_by_role("button", name="登录").click()
+    await page.get_by_role("link", name=filed["number"]).click()
+    draft = page.locator("#draft-form")
+    clause = draft.locator("li.clause").first
+    await clause.get_by_label("条款内容").fill("被申请人支付拖欠的工资。")
+    await clause.get_by_label("金额").fill("500")
+    await draft.get_by_role("button", name="生成协议草稿").click()  # an amount, nobody to pay it
+    alert = page.get_by_role("alert")
+    await expect(alert).to_have_text("第 1 条：写了金额，就要选付款方和收款方，而且两方不能相同。")
+    await expect(clause.get_by_label("付款方")).to_be_focused()
+    await clause.get_by_label("付款方").select_option("respondent")
+    await clause.get_by_label("收款方").select_option("respondent")
+    await draft.get_by_role("button", name="生成协议草稿").click()
+    await expect(alert).to_contain_text("第 1 条：")
+    await expect(alert).not_to_contain_text("clauses")
+    await clause.get_by_label("收款方").select_option("applicant")
+    await draft.get_by_role("button", name="生成协议草稿").click()
+    version = page.locator("#settlement-view article.version").first
+    await expect(version).to_contain_text("被申请人支付拖欠的工资。", timeout=30_000)
+    await expect(alert).to_be_hidden()
+    page_checks.assert_clean()

@@ -157,3 +157,77 @@ async def test_party_signs_the_settlement_with_a_drawn_signature(
     await page_checks.axe(page, "party signed")
     await shoot(page, "party-04-signed")
     page_checks.assert_clean()
+
+
+# Watches the upload's progress bar: every value it shows, whether it was visible then, and the
+# words read out with it (aria-valuetext).
+RECORD_PROGRESS = """() => {
+  const bar = document.querySelector("#evidence-progress");
+  window.seenProgress = [];
+  new MutationObserver(() => window.seenProgress.push({ value: bar.value, hidden: bar.hidden,
+      text: bar.getAttribute("aria-valuetext") }))
+    .observe(bar, { attributes: true, attributeFilter: ["value", "hidden", "aria-valuetext"] });
+}"""
+
+
+async def test_the_upload_progress_bar_appears_and_advances(
+    browser: Browser, live: Any, page_checks: Any, demo_hearing: dict[str, Any]
+) -> None:
+    page = await _party(browser, live, page_checks, "en-GB", "Europe/Rome")
+    await page.goto(live.url(f"/party#code={demo_hearing['codes']['respondent']}"))
+    await expect(page.locator("#case-number")).to_have_text(demo_hearing["number"])
+    # A slow line (1 MB/s up), so that the upload reports its progress along the way.
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Network.enable")
+    await cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 1 << 20},
+    )
+    await page.evaluate(RECORD_PROGRESS)
+    await page.get_by_label("Choose a file (photo, PDF, audio)").set_input_files(
+        {"name": "survey.pdf", "mimeType": "application/pdf", "buffer": _pdf(3_000_000)}
+    )
+    await page.get_by_role("button", name="Upload").click()
+    await expect(page.get_by_role("status")).to_have_text("Uploaded: survey.pdf", timeout=30_000)
+    await expect(page.locator("#evidence-progress")).to_be_hidden()
+    await expect(page.locator("#evidence-list")).to_contain_text("survey.pdf · 2.9 MB")
+    seen = await page.evaluate("window.seenProgress")
+    shown = [s for s in seen if not s["hidden"]]
+    values = [s["value"] for s in shown]
+    assert values and values == sorted(values), seen  # it only ever moves forward
+    partway = [s for s in shown if 0 < s["value"] < 1]
+    assert partway, seen  # seen between empty and full, not only jumping to the end
+    assert all(re.fullmatch(r"\d+% uploaded", s["text"] or "") for s in partway), seen
+    assert shown[-1]["value"] == 1 and shown[-1]["text"] == "100% uploaded", seen
+    page_checks.assert_clean()
+
+
+async def test_a_lost_connection_is_told_in_the_pages_language(
+    browser: Browser, live: Any, page_checks: Any, demo_hearing: dict[str, Any]
+) -> None:
+    page = await _party(browser, live, page_checks, "en-GB", "Europe/Rome")
+    page_checks.allow(r"net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED")  # the lost line
+    await page.goto(live.url("/party"))
+    await expect(page.locator("body[data-ready=true]")).to_be_attached()
+    await page.context.set_offline(True)
+    await page.get_by_role("textbox", name="Personal code").fill(demo_hearing["codes"]["applicant"])
+    await page.get_by_role("button", name="Open").click()
+    notice = page.get_by_role("alert")
+    await expect(notice).to_have_text(
+        "The server cannot be reached. Please check the connection and try again."
+    )
+    await page.context.set_offline(False)
+    await page.get_by_role("button", name="Open").click()
+    await expect(page.locator("#case-number")).to_have_text(demo_hearing["number"])
+
+    # The applicant reads Chinese: the page now speaks it. An upload cut off on the way (here:
+    # refused by the network) is told in Chinese too.
+    await expect(page.get_by_role("heading", name="证据")).to_be_visible()
+    await page.route("**/api/cases/*/evidence", lambda route: route.abort("failed"))
+    await page.get_by_label("选择文件（照片、PDF、录音）").set_input_files(
+        {"name": "roof.pdf", "mimeType": "application/pdf", "buffer": _pdf(20_000)}
+    )
+    await page.get_by_role("button", name="上传").click()
+    await expect(notice).to_have_text("无法连接服务器。请检查网络后再试一次。")
+    await expect(page.locator("#evidence-progress")).to_be_hidden()
+    page_checks.assert_clean()

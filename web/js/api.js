@@ -6,9 +6,10 @@
 //   const cases = await api("/api/cases");
 //   await upload(`/api/cases/${id}/evidence`, formData, (fraction) => bar.value = fraction);
 //
-// Errors are thrown as ApiError, whose message is already in the page's language (the
-// server translates it from Accept-Language).
-import { currentLang } from "./i18n.js";
+// Errors are thrown as ApiError, whose message is always in the page's language: the server
+// translates its own (from Accept-Language); a lost connection, a cancelled upload or an answer
+// without a message (a proxy's 502) are worded from the catalogue here.
+import { currentLang, tr } from "./i18n.js";
 
 const state = { csrf: "" };
 
@@ -29,11 +30,19 @@ export function setCsrf(token) { state.csrf = token || ""; }
 /** The CSRF token of the current session ("" when none). */
 export function csrfToken() { return state.csrf; }
 
-function errorOf(status, data, fallback) {
+function errorOf(status, data) {
   const error = data && data.error ? data.error : null;
-  if (!error) return new ApiError(fallback || String(status), { status });
+  const fallback = tr("web.error.status", { status });
+  if (!error) return new ApiError(fallback, { status });
   const { code, message, field, ...details } = error;
-  return new ApiError(message || code || fallback, { status, code, field: field ?? null, details });
+  return new ApiError(message || fallback, { status, code, field: field ?? null, details });
+}
+
+/** The error of a request that never got an answer ("network") or was cancelled ("aborted"). */
+function unanswered(code, cause = null) {
+  const error = new ApiError(tr(`web.error.${code}`), { status: 0, code });
+  if (cause) error.cause = cause;
+  return error;
 }
 
 /**
@@ -56,7 +65,7 @@ export async function api(path, options = {}) {
     response = await fetch(path, { ...rest, method, headers: sent, body: payload,
       credentials: "same-origin" });
   } catch (cause) {
-    throw new ApiError(cause.message || "network", { status: 0, code: "network" });
+    throw unanswered(cause && cause.name === "AbortError" ? "aborted" : "network", cause);
   }
   if (raw && response.ok) return response;
   let data = {};
@@ -64,7 +73,7 @@ export async function api(path, options = {}) {
   if (response.status !== 204 && type.includes("json")) {
     try { data = await response.json(); } catch { data = {}; }
   }
-  if (!response.ok) throw errorOf(response.status, data, response.statusText);
+  if (!response.ok) throw errorOf(response.status, data);
   if (data && typeof data.csrf_token === "string" && data.csrf_token) setCsrf(data.csrf_token);
   return data;
 }
@@ -101,10 +110,10 @@ export function upload(path, formData, onProgress = () => {}) {
       let data = {};
       try { data = xhr.responseText ? JSON.parse(xhr.responseText) : {}; } catch { data = {}; }
       if (xhr.status >= 200 && xhr.status < 300) { onProgress(1); resolve(data); }
-      else reject(errorOf(xhr.status, data, xhr.statusText));
+      else reject(errorOf(xhr.status, data));
     });
-    xhr.addEventListener("error", () => reject(new ApiError("network", { code: "network" })));
-    xhr.addEventListener("abort", () => reject(new ApiError("aborted", { code: "aborted" })));
+    xhr.addEventListener("error", () => reject(unanswered("network")));
+    xhr.addEventListener("abort", () => reject(unanswered("aborted")));
     xhr.send(formData);
   });
 }

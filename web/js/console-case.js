@@ -1,12 +1,16 @@
-// One case in the staff console: summary and actions, parties, hearings (and scheduling one),
-// evidence with its hashes (viewable), the settlement (console-settlement.js), the history.
+// One case in the staff console: summary and actions, parties and their codes
+// (console-codes.js), hearings (scheduling one, inviting to one), evidence with its hashes
+// (viewable, console-evidence.js), the settlement (console-settlement.js), the history.
 import { api } from "./api.js";
-import { announce, ctx, el, hearingItem, showAlert } from "./console-util.js";
+import { bindCodes, clearSlip, renderInvite, renderParties } from "./console-codes.js";
+import { renderEvidenceTable } from "./console-evidence.js";
 import { bindSettlement, showSettlement } from "./console-settlement.js";
+import { actorName, fillMediators, loadStaff, mediatorText, staffName } from "./console-staff.js";
+import { announce, ctx, el, hearingItem, showAlert } from "./console-util.js";
 import { has, tr, viewerZone, when } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
-const current = { id: 0, state: "", bound: false, viewerUrl: "" };
+const current = { id: 0, state: "", bound: false, case: null };
 
 // What staff may move a case to from each state (the server decides who may).
 const NEXT = {
@@ -34,43 +38,15 @@ async function move(target, extra = {}) {
 async function assign(event) {
   event.preventDefault();
   const mediatorId = Number(new FormData(event.target).get("mediator_id"));
+  if (!mediatorId) { event.target.elements.mediator_id.focus(); return; }
   if (current.state === "submitted") { await move("accepted", { mediator_id: mediatorId }); return; }
   try {
     await api(`/api/cases/${current.id}/assignment`, { method: "POST",
       body: { mediator_id: mediatorId } });
-    announce(tr("console.assigned", { id: mediatorId }));
+    announce(tr("console.assigned_to", { name: staffName(mediatorId) }));
     event.target.reset();
     await showCase(current.id);
   } catch (error) { showAlert(error.message); }
-}
-
-function size(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-async function viewEvidence(item) {
-  const box = $("evidence-viewer");
-  if (current.viewerUrl) URL.revokeObjectURL(current.viewerUrl);
-  const response = await api(`/api/cases/${current.id}/evidence/${item.id}`,
-    { raw: true, headers: { Accept: "*/*" } });
-  const blob = await response.blob();
-  current.viewerUrl = URL.createObjectURL(blob);
-  const title = el("h4", { id: "viewer-h", text: item.filename });
-  let body;
-  if (item.media_type.startsWith("image/")) {
-    body = el("img", { src: current.viewerUrl, alt: item.description || item.filename });
-  } else if (item.media_type.startsWith("audio/")) {
-    body = el("audio", { src: current.viewerUrl, controls: true });
-  } else {
-    body = el("a", { href: current.viewerUrl, target: "_blank", rel: "noopener",
-      text: tr("console.open_file") });
-  }
-  box.replaceChildren(title, body, el("p", { class: "hash", text: `SHA-256 ${item.sha256}` }));
-  box.hidden = false;
-  box.setAttribute("tabindex", "-1");
-  box.focus();
 }
 
 function renderSummary(c) {
@@ -79,6 +55,7 @@ function renderSummary(c) {
     [tr("ui.state"), tr(`state.${c.state}`)],
     [tr("ui.category"), tr(`category.${c.category}`)],
     [tr("ui.microcourt"), c.microcourt],
+    [tr("console.mediator"), mediatorText(c)],
     [tr("console.filed_at"), when(c.filed_at)],
     [tr("ui.facts"), c.facts],
     [tr("ui.claims"), c.claims],
@@ -89,6 +66,7 @@ function renderSummary(c) {
   $("schedule-form").hidden = !["accepted", "in_mediation", "settled"].includes(c.state);
   current.state = c.state;
   $("assign-form").hidden = mediator || !["submitted", "accepted", "in_mediation"].includes(c.state);
+  if (!$("assign-form").hidden) fillMediators($("assign-form").elements.mediator_id, c);
   const actions = $("case-actions");
   const next = NEXT[c.state].filter((t) => mediator || t !== "accepted");
   actions.replaceChildren(...next.map((target) => el("button", {
@@ -107,35 +85,19 @@ async function applyConfirmation() {
   } catch (error) { showAlert(error.message); }
 }
 
-function renderParties(c) {
-  $("case-parties").replaceChildren(...c.parties.map((p) => el("li", {},
-    el("strong", { text: p.name }), ` ${tr(`hearing.role.${p.role}`)}`,
-    p.phone ? ` · ${p.phone}` : "", p.address ? ` · ${p.address}` : "",
-    ` · ${p.language} · ${p.timezone}`)));
-}
-
 function renderEvidence(items) {
-  const body = $("evidence-table").querySelector("tbody");
-  body.replaceChildren(...items.map((item) => el("tr", {},
-    el("td", { text: item.filename }),
-    el("td", { text: item.description }),
-    el("td", { text: size(item.size) }),
-    el("td", {}, el("code", { class: "hash", text: item.sha256 })),
-    el("td", {}, el("button", { type: "button", text: tr("console.view"),
-      "aria-label": tr("console.view_file", { name: item.filename }),
-      on: { click: () => viewEvidence(item).catch((e) => showAlert(e.message)) } })))));
-  if (!items.length) {
-    body.append(el("tr", {}, el("td", { colspan: 5, text: tr("console.no_evidence") })));
-  }
-  $("evidence-viewer").hidden = true;
+  renderEvidenceTable($("evidence-table").querySelector("tbody"), items, $("evidence-viewer"),
+    current.id, showAlert);
 }
 
-function renderHistory(entries) {
+function renderHistory(entries, parties) {
   $("case-history").replaceChildren(...entries.map((e) => {
     const details = e.kind === "case.transition"
       ? ` ${tr(`state.${e.details.from}`)} → ${tr(`state.${e.details.to}`)}` : "";
-    return el("li", {}, el("time", { datetime: e.time, text: when(e.time) }), " ",
-      has(`event.${e.kind}`) ? tr(`event.${e.kind}`) : e.kind, details, el("span", { class: "actor", text: ` (${e.actor})` }));
+    const what = has(`event.${e.kind}`) ? tr(`event.${e.kind}`) : tr("console.event_other");
+    return el("li", { "data-kind": e.kind }, el("time", { datetime: e.time, text: when(e.time) }),
+      " ", what, details,
+      el("span", { class: "actor", text: ` ${tr("console.by", { who: actorName(e.actor, parties) })}` }));
   }));
 }
 
@@ -161,8 +123,11 @@ export async function showCase(id) {
     $("schedule-form").addEventListener("submit", schedule);
     $("assign-form").addEventListener("submit", assign);
     bindSettlement(() => current.id, () => showCase(current.id));
+    bindCodes(() => current.case, () => showCase(current.id));
     current.bound = true;
   }
+  if (id !== current.id) clearSlip(); // a code shown for another case is not shown again
+  showAlert(""); // redrawn after an action that worked: an earlier error no longer holds
   current.id = id;
   $("schedule-zone").textContent = tr("console.times_in", { zone: viewerZone() });
   const [c, history, evidence, hearings] = await Promise.all([
@@ -170,11 +135,14 @@ export async function showCase(id) {
     api(`/api/cases/${id}/history`),
     api(`/api/cases/${id}/evidence`),
     api(`/api/cases/${id}/hearings?tz=${encodeURIComponent(viewerZone())}`),
+    loadStaff(),
   ]);
+  current.case = c;
   renderSummary(c);
   renderParties(c);
   renderEvidence(evidence.evidence);
-  renderHistory(history.entries);
+  renderHistory(history.entries, c.parties);
+  renderInvite(c, hearings.hearings);
   $("case-hearings").replaceChildren(...hearings.hearings.map((h) => hearingItem(h)));
   if (!hearings.hearings.length) {
     $("case-hearings").append(el("li", { text: tr("console.no_hearings") }));

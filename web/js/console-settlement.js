@@ -95,8 +95,12 @@ export async function showSettlement(c) {
   const conf = found?.confirmation;
   if (conf) {
     const outcome = conf.outcome ? tr(`console.outcome.${conf.outcome}`) : tr("console.pending");
-    view.append(el("p", { text: tr("console.confirmation_status", { outcome,
-      deadline: when(conf.deadline) }) }));
+    view.append(el("p", { id: "confirmation-status", text: tr("console.confirmation_status",
+      { outcome, deadline: when(conf.deadline) }) }));
+    if (conf.reason) {
+      view.append(el("p", { id: "ruling-reason", text: tr("console.ruling_reason",
+        { reason: conf.reason }) }));
+    }
     if (conf.outcome) {
       view.append(el("button", { type: "button", text: tr("console.download_ruling"),
         on: { click: () => download(`/api/cases/${c.id}/settlement/ruling.pdf`, "ruling.pdf")
@@ -111,6 +115,30 @@ export async function showSettlement(c) {
 }
 
 function option(value, text) { return el("option", { value, text }); }
+
+// A refused draft names the field as the server's model does ("clauses.0.amount_cents"):
+// say which clause and which box in words, and put the focus there.
+const BOXES = { text: ["text", "console.clause_text"], amount_cents: ["amount", "console.amount"],
+  currency: ["currency", "console.currency"], payer: ["payer", "console.payer"],
+  payee: ["payee", "console.payee"], due: ["due", "console.due"] };
+
+function draftError(error, form) {
+  const match = /^clauses\.(\d+)(?:\.(\w+))?$/.exec(error.field || "");
+  if (!match) {
+    if (error.field === "free_text") form.elements.free_text.focus();
+    return error.message;
+  }
+  const index = Number(match[1]);
+  const li = $("clauses").children[index];
+  const box = BOXES[match[2]];
+  const n = index + 1;
+  if (li) {
+    const name = box ? `${box[0]}-${li.dataset.n}` : `payer-${li.dataset.n}`;
+    form.elements[name]?.focus();
+  }
+  if (!box) return tr("console.clause_invalid", { n });
+  return tr("console.clause_box_invalid", { n, box: tr(box[1]) });
+}
 
 function addClause() {
   state.clauseCount += 1;
@@ -177,11 +205,16 @@ export function bindSettlement(caseId, reload) {
       $("clauses").replaceChildren();
       form.reset();
       await state.reload();
-    } catch (error) { showAlert(error.field ? `${error.message} (${error.field})` : error.message); }
+    } catch (error) { showAlert(draftError(error, form)); }
   });
   $("ruling-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(event.target);
+    if (data.get("outcome") === "rejected" && !String(data.get("reason") || "").trim()) {
+      showAlert(tr("console.reason_required"));
+      event.target.elements.reason.focus();
+      return;
+    }
     try {
       await api(`/api/cases/${state.caseId()}/settlement/ruling`, { method: "POST",
         body: { outcome: data.get("outcome"), reason: String(data.get("reason") || "") } });

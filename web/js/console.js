@@ -2,6 +2,8 @@
 // and (console-case.js) one case with its parties, evidence, hearings, settlement and history.
 import { api, logout, restoreSession } from "./api.js";
 import { showCase } from "./console-case.js";
+import { clearSlip } from "./console-codes.js";
+import { forgetStaff, loadStaff, mediatorText } from "./console-staff.js";
 import { announce, ctx, el, hearingItem, showAlert } from "./console-util.js";
 import { bindLanguageSwitch, loadLanguage, onLanguageChange, tr, viewerZone, when } from "./i18n.js";
 
@@ -32,7 +34,7 @@ async function showQueue() {
     ...STATES.map((s) => el("option", { value: s, text: tr(`state.${s}`) })));
   select.value = chosen;
   const query = chosen ? `?state=${chosen}&limit=500` : "?limit=500";
-  const { cases } = await api(`/api/cases${query}`);
+  const [{ cases }] = await Promise.all([api(`/api/cases${query}`), loadStaff()]);
   const box = $("queue-groups");
   box.replaceChildren();
   for (const state of STATES) {
@@ -55,12 +57,6 @@ async function showQueue() {
         el("tbody", {}, ...rows))));
   }
   if (!box.children.length) box.append(el("p", { text: tr("console.no_cases") }));
-}
-
-function mediatorText(c) {
-  if (c.mediator_id === null) return tr("console.unassigned");
-  if (ctx.me && c.mediator_id === ctx.me.user_id) return tr("console.you");
-  return tr("console.mediator_n", { id: c.mediator_id });
 }
 
 // --- calendar --------------------------------------------------------------------------------
@@ -108,17 +104,18 @@ async function route() {
     if (hash.startsWith("case=")) {
       view("case");
       await showCase(Number(hash.slice(5)));
-    } else if (hash === "calendar") {
-      await showCalendar();
-    } else {
-      await showQueue();
+      return;
     }
+    clearSlip(); // leaving the case: a code shown once is gone
+    if (hash === "calendar") await showCalendar();
+    else await showQueue();
   } catch (error) {
     showAlert(error.message);
   }
 }
 
 function setMe(session) {
+  if (ctx.me?.user_id !== session?.user_id) forgetStaff();
   ctx.me = session && session.kind === "staff" ? session : null;
   $("who").textContent = ctx.me ? tr("hv.person",
     { name: ctx.me.username, role: tr(`hearing.role.${ctx.me.role}`) }) : "";
@@ -144,6 +141,7 @@ async function main() {
   });
   $("logout").addEventListener("click", async () => {
     await logout();
+    clearSlip();
     setMe(null);
     history.replaceState(null, "", "/console");
     await route();

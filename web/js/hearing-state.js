@@ -37,7 +37,7 @@ export function showAlert(text) {
 
 export function call(event, payload = {}) {
   return new Promise((resolve, reject) => {
-    if (!app.socket) { reject(new Error("not connected")); return; }
+    if (!app.socket) { reject(new Error(tr("hv.not_connected"))); return; }
     app.socket.timeout(15000).emit(event, payload, (err, ack) => {
       if (err) reject(new Error(tr("hv.no_answer")));
       else if (!ack || !ack.ok) reject(new Error(ack?.error?.message || tr("hv.no_answer")));

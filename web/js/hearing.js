@@ -3,10 +3,12 @@
 // drawing: hearing-render.js; the chair's controls: hearing-host.js; media: hearing-media.js.
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { api, restoreSession } from "./api.js";
+import { mountEvidence } from "./hearing-evidence.js";
 import { Link, openDevices } from "./hearing-media.js";
 import { addChat, makeTiles, render, renderQuality, renderTiles } from "./hearing-render.js";
 import { $, act, announce, app, call, screen, showAlert } from "./hearing-state.js";
 import { bindLanguageSwitch, currentLang, loadLanguage, onLanguageChange, tr } from "./i18n.js";
+import { watchKioskHearing } from "./kiosk-return.js";
 
 const QUALITY_SECONDS = 5;
 const ENDING = new Set(["signal_removed", "signal_replaced", "hearing_closed"]);
@@ -41,7 +43,12 @@ async function startMedia(iceServers) {
     onState: (state) => {
       renderQuality();
       if (state === "connected") setTimeout(sendQuality, 1500);  // the first sample soon
-      if (state === "failed") showAlert(tr("hv.media_failed"));
+      if (state !== "failed") return;
+      showAlert(tr("hv.media_failed"));
+      // The hub dropped this peer connection: offer a new one while the socket is up.
+      setTimeout(() => {
+        if (app.link === link && app.socket?.connected) startMedia(iceServers);
+      }, 2000);
     },
   });
   app.link = link;
@@ -253,6 +260,7 @@ async function loadTitle() {
 async function join() {
   screen("room");
   loadTitle();
+  mountEvidence(app.hearingId); // the case's evidence, viewable in the hearing
   if (!app.stream) {
     try {
       app.stream = await openDevices(false);
@@ -273,6 +281,7 @@ async function main() {
   bindLanguageSwitch($("lang"));
   makeTiles();
   bindControls();
+  watchKioskHearing(); // opened at the village terminal (?kiosk=1): back there, logged out
   labelToggles();
   onLanguageChange(() => {
     labelToggles();

@@ -116,3 +116,12 @@ export function when(iso, tz = undefined, options = {}) {
 export function whenShort(iso, tz = undefined) {
   return when(iso, tz, { weekday: undefined, month: "short", timeZoneName: undefined });
 }
+
+/** A file size in the page's language: "980 字节", "12.5 KB", "3.2 MB". */
+export function fileSize(bytes) {
+  const number = (n, digits) => new Intl.NumberFormat(formatLocale(),
+    { maximumFractionDigits: digits }).format(n);
+  if (bytes < 1024) return tr("web.size.bytes", { n: number(bytes, 0) });
+  if (bytes < 1024 * 1024) return tr("web.size.kb", { n: number(bytes / 1024, 1) });
+  return tr("web.size.mb", { n: number(bytes / 1024 / 1024, 1) });
+}

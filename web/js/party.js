@@ -1,30 +1,21 @@
 // The party page, from home or abroad: open with the personal code (typed, or a link with
 // #code=... which never reaches the server's logs), follow the case, the next hearing in
-// local time (.ics), upload evidence, read and sign the settlement, download the signed PDFs.
+// local time (.ics) or the one an invitation names (?hearing=N, party-hearing.js), upload
+// evidence, read and sign the settlement, download the signed PDFs. An interpreter's code
+// opens the hearings it is invited to, and nothing else of the case.
 import { api, logout, restoreSession, upload } from "./api.js";
-import { bindLanguageSwitch, currentLang, formatLocale, loadLanguage, onLanguageChange, tr, viewerZone, when,
-  whenShort } from "./i18n.js";
+import { el } from "./console-util.js";
+import { bindLanguageSwitch, currentLang, fileSize, formatLocale, loadLanguage, onLanguageChange,
+  tr, viewerZone, when, whenShort } from "./i18n.js";
+import { invitedHearing, renderHearing } from "./party-hearing.js";
 import { Pad } from "./signature.js";
 
 const PATH = ["submitted", "accepted", "in_mediation", "settled", "confirmation_requested",
   "confirmed"];
-const ENDED = new Set(["closed", "cancelled"]);
 const $ = (selector) => document.querySelector(selector);
-const view = { session: null, case: null, me: null, hearings: [], evidence: [], settlement: null };
+const view = { session: null, case: null, me: null, hearings: [], evidence: [], settlement: null,
+  limited: false, invited: invitedHearing() };
 let pad = null;
-
-// --- small DOM helpers ----------------------------------------------------------------------
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  node.append(...children);
-  return node;
-}
 
 function notify(message) { const n = $("#notice"); n.textContent = message; n.hidden = false; }
 function hideNotice() { const n = $("#notice"); n.hidden = true; n.textContent = ""; }
@@ -32,12 +23,6 @@ function announce(message) {
   const live = $("#live");
   live.textContent = "";
   setTimeout(() => { live.textContent = message; }, 50);
-}
-
-function size(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 // --- opening ----------------------------------------------------------------------------------
@@ -49,55 +34,85 @@ async function openWithCode(code) {
 
 const OPENED = "party.opened"; // this tab opened a case: worth asking /api/me after a reload
 
+// An interpreter sees the hearings it is invited to, not the case: it has a participant row in
+// each of them, which says who it is (a party without one yet is shown the whole case).
+async function interpreterView(session) {
+  const { hearings } = await api(`/api/cases/${session.case_id}/hearings`);
+  const first = hearings[0] ? await api(`/api/hearings/${hearings[0].id}`) : null;
+  const mine = first ? first.participants.find((p) => p.id === first.me) : null;
+  if (!mine || mine.role !== "interpreter") return null;
+  return { number: first.case_number,
+    me: { name: mine.display_name, role: mine.role, language: mine.language } };
+}
+
 async function enter(session, fresh) {
   view.session = session;
   try { sessionStorage.setItem(OPENED, "1"); } catch { /* storage disabled */ }
-  const found = await api(`/api/cases/${session.case_id}`);
-  view.case = found;
-  view.me = found.parties.find((p) => p.id === session.party_id) || null;
+  const interpreter = await interpreterView(session);
+  view.limited = interpreter !== null;
+  if (interpreter) {
+    view.case = { number: interpreter.number };
+    view.me = interpreter.me;
+  } else {
+    view.case = await api(`/api/cases/${session.case_id}`);
+    view.me = view.case.parties.find((p) => p.id === session.party_id) || null;
+  }
   // A fresh opening shows the page in the party's own language.
   if (fresh && view.me && view.me.language !== currentLang()) await loadLanguage(view.me.language);
   $("#open").hidden = true;
+  $("#invited-hint").hidden = true;
   $("#case").hidden = false;
   $("#logout").hidden = false;
-  await refresh();
-  const heading = $("#case-h");
+  for (const part of document.querySelectorAll(".whole-case")) part.hidden = view.limited;
+  $("#limited-note").hidden = !view.limited;
+  const shown = await refresh();
+  if (shown === "invited") { $("#join").focus(); return; }
+  if (shown === "not_found") notify(tr("party.invited_not_found"));
+  const heading = $(view.invited ? "#hearing-h" : "#case-h");
   heading.tabIndex = -1;
   heading.focus();
 }
 
+/** Load what the page shows, draw it; returns which hearing it shows (see renderHearing). */
 async function refresh() {
   const id = view.session.case_id;
   const zone = viewerZone();
-  const [found, hearings, evidence, settlement] = await Promise.all([
+  const hearings = api(`/api/cases/${id}/hearings?tz=${encodeURIComponent(zone)}`);
+  if (view.limited) {
+    view.hearings = (await hearings).hearings;
+    return render();
+  }
+  const [found, listed, evidence, settlement] = await Promise.all([
     api(`/api/cases/${id}`),
-    api(`/api/cases/${id}/hearings?tz=${encodeURIComponent(zone)}`),
+    hearings,
     api(`/api/cases/${id}/evidence`),
     api(`/api/cases/${id}/settlement`),
   ]);
   view.case = found;
-  view.hearings = hearings.hearings;
+  view.hearings = listed.hearings;
   view.evidence = evidence.evidence;
   view.settlement = settlement;
-  render();
+  return render();
 }
 
 // --- rendering --------------------------------------------------------------------------------
 
 function render() {
-  if (!view.case) return;
+  if (!view.case) return "none";
   const c = view.case;
   $("#case-number").textContent = c.number;
+  $("#me").textContent = view.me
+    ? `${view.me.name} · ${tr(`hearing.role.${view.me.role}`)}` : "";
+  const shown = renderHearing($("#hearing-box"), view.hearings, view.invited);
+  if (view.limited) return shown;
   $("#case-state").textContent = tr(`state.${c.state}`);
   $("#case-court").textContent = c.microcourt;
   $("#case-facts").textContent = c.facts;
   $("#case-claims").textContent = c.claims;
-  $("#me").textContent = view.me
-    ? `${view.me.name} · ${tr(`hearing.role.${view.me.role}`)}` : "";
   renderProgress(c.state);
-  renderHearing();
   renderEvidence();
   renderSettlement();
+  return shown;
 }
 
 function renderProgress(state) {
@@ -114,32 +129,6 @@ function renderProgress(state) {
   }));
 }
 
-function nextHearing() {
-  const now = Date.now();
-  return view.hearings
-    .filter((h) => !ENDED.has(h.state) && new Date(h.scheduled_end).getTime() > now)
-    .sort((a, b) => new Date(a.scheduled_start) - new Date(b.scheduled_start))[0] || null;
-}
-
-function renderHearing() {
-  const box = $("#hearing-box");
-  const hearing = nextHearing();
-  if (!hearing) { box.replaceChildren(el("p", { text: tr("party.no_hearing") })); return; }
-  const zone = viewerZone();
-  box.replaceChildren(
-    el("p", { class: "hearing-title", text: hearing.title }),
-    el("p", { id: "hearing-time", class: "when",
-      text: `${when(hearing.scheduled_start, zone)} (${zone})` }),
-    el("p", { text: `${tr("party.hearing_state")}: ${hearing.state_label} · `
-      + tr("party.minutes", { minutes: hearing.duration_minutes }) }),
-    el("div", { class: "row" },
-      el("a", { class: "button", href: `/hearing?id=${hearing.id}`, id: "join",
-        text: tr("party.join") }),
-      el("a", { class: "button secondary", href: hearing.invitation_url, id: "ics",
-        download: `hearing-${hearing.id}.ics`, text: tr("party.ics") })),
-  );
-}
-
 function renderEvidence() {
   const list = $("#evidence-list");
   const id = view.session.case_id;
@@ -147,7 +136,7 @@ function renderEvidence() {
   list.replaceChildren(...view.evidence.map((item) => el("li", {},
     el("a", { href: `/api/cases/${id}/evidence/${item.id}`, download: item.filename,
       text: item.filename }),
-    ` · ${size(item.size)} · ${whenShort(item.created_at)}`
+    ` · ${fileSize(item.size)} · ${whenShort(item.created_at)}`
       + (item.description ? ` · ${item.description}` : ""))));
 }
 
@@ -224,6 +213,10 @@ function confirmationPart(s) {
   if (conf) {
     const key = conf.outcome ? `party.confirmation_${conf.outcome}` : "party.confirmation_pending";
     part.append(el("p", { id: "confirmation-status", text: tr(key) }));
+    if (conf.outcome && conf.reason) {
+      part.append(el("p", { id: "ruling-reason", text: tr("console.ruling_reason",
+        { reason: conf.reason }) }));
+    }
     return part;
   }
   if (!s.confirmation_deadline) {
@@ -270,14 +263,22 @@ async function uploadEvidence(form) {
   const file = $("#evidence-file").files[0];
   if (!file) { notify(tr("party.pick_file")); $("#evidence-file").focus(); return; }
   const bar = $("#evidence-progress");
+  const percent = $("#evidence-percent");
   const body = new FormData();
   body.append("description", $("#evidence-description").value);
   body.append("file", file, file.name);
+  const advance = (done) => {
+    const text = tr("party.upload_percent", { percent: new Intl.NumberFormat(formatLocale(),
+      { style: "percent" }).format(done) });
+    bar.value = done;
+    bar.setAttribute("aria-valuetext", text);
+    percent.textContent = text;
+  };
   bar.hidden = false;
-  bar.value = 0;
+  percent.hidden = false;
+  advance(0);
   try {
-    const added = await upload(`/api/cases/${view.session.case_id}/evidence`, body,
-      (done) => { bar.value = done; });
+    const added = await upload(`/api/cases/${view.session.case_id}/evidence`, body, advance);
     form.reset();
     await refresh();
     announce(tr("party.uploaded", { name: added.filename }));
@@ -285,6 +286,7 @@ async function uploadEvidence(form) {
     notify(error.message);
   } finally {
     bar.hidden = true;
+    percent.hidden = true;
   }
 }
 
@@ -347,6 +349,10 @@ async function main() {
   // A link carrying the code: /party#code=XXXX-XXXX-XXXX (the fragment never reaches the server).
   const fromLink = new URLSearchParams(location.hash.slice(1)).get("code");
   if (fromLink) history.replaceState(null, "", location.pathname + location.search);
+  const ask = () => {
+    $("#open").hidden = false;
+    $("#invited-hint").hidden = !view.invited; // the invitation's link: /party?hearing=N
+  };
   try {
     if (fromLink) await openWithCode(fromLink);
     else {
@@ -354,10 +360,10 @@ async function main() {
       try { opened = sessionStorage.getItem(OPENED) === "1"; } catch { /* storage disabled */ }
       const session = opened ? await restoreSession() : null;
       if (session && session.kind === "party") await enter(session, false);
-      else $("#open").hidden = false;
+      else ask();
     }
   } catch (error) {
-    $("#open").hidden = false;
+    ask();
     notify(error.message);
   }
   document.body.dataset.ready = "true";
