@@ -98,7 +98,9 @@ def render_agreement(agreement: Agreement) -> Rendered:
     attachment = weasyprint.Attachment(
         string=agreement_json(agreement),
         name="agreement.json",
-        description="Terms of the mediation agreement (machine-readable)",
+        description=wording.label(
+            wording.languages(agreement.languages), "doc.attachment.agreement_json"
+        ),
         relationship="Data",
         created=wording.naive_utc(agreement.drafted_at),
         modified=wording.naive_utc(agreement.drafted_at),
@@ -117,11 +119,12 @@ def render_ruling(ruling: Ruling, agreement_pdf: bytes) -> Rendered:
         raise InvalidInput("agreement_hash_mismatch")
     html = ruling_html(ruling)
     pinned = wording.naive_utc(ruling.decided_at)
+    langs = wording.languages(ruling.languages)
     attachments = [
         weasyprint.Attachment(
             string=ruling_json(ruling),
             name="ruling.json",
-            description="What the ruling decides (machine-readable)",
+            description=wording.label(langs, "doc.attachment.ruling_json"),
             relationship="Data",
             created=pinned,
             modified=pinned,
@@ -129,7 +132,9 @@ def render_ruling(ruling: Ruling, agreement_pdf: bytes) -> Rendered:
         weasyprint.Attachment(
             string=agreement_pdf,
             name="agreement.pdf",
-            description=f"The signed mediation agreement, sha256 {ruling.agreement_sha256}",
+            description=wording.label(
+                langs, "doc.attachment.agreement_pdf", sha256=ruling.agreement_sha256
+            ),
             relationship="Source",
             created=pinned,
             modified=pinned,

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from documents import pki, render, signing
+from documents import pki, render, signing, wording
 from documents import verify as verifier
 from documents.checks import verify_bytes
 from documents.court_keys import ca_certificate, ensure_ca, passphrase, write_atomic
 from documents.model import Agreement, Clause, PartyInfo, Ruling
 from odr.domain.actors import Actor
 from odr.errors import Conflict, NotFound
+from odr.i18n import LANGUAGES
 from odr.services import confirmations, settlement_records, settlement_signing, settlements
 from odr.services.audit import AuditKey
 from odr.services.settlement_schemas import ApplyIn, DecideIn, DraftIn, SignIn
@@ -101,12 +102,9 @@ def agreement_of(terms: dict[str, Any]) -> Agreement:
     )
 
 
-REASONS = {
-    "applicant": "Settlement agreement signed by the applicant",
-    "respondent": "Settlement agreement signed by the respondent",
-    "mediator": "Settlement agreement signed by the mediator",
-    "judge": "Judicial confirmation ruling signed by the judge",
-}
+def reason(field: str) -> str:
+    """The signature's /Reason (shown by pdfsig and PDF readers), in Chinese and English."""
+    return wording.label(wording.languages(LANGUAGES), f"doc.sign_reason.{field}")
 
 
 # The workflow -------------------------------------------------------------------------------
@@ -267,7 +265,7 @@ async def _signed(
             signer=pki.Identity(certificate.key_pem, certificate.cert_pem),
             key_passphrase=passphrase(settings),
             ca_cert_pem=ca_certificate(settings),
-            reason=REASONS[signer.field],
+            reason=reason(signer.field),
             location=signer.location,
             image_png=image,
             lock=lock,

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from pdf_checks import nss_db, pdfsig, pyhanko_validate
+from pyhanko.pdf_utils.reader import PdfFileReader
 from settlement_steps import (
     Flow,
     case_in_mediation,
@@ -103,6 +105,18 @@ async def test_from_draft_to_confirmed_ruling(
         assert all(p.signature_validation == "Signature is Valid." for p in seen), seen
         assert all(p.certificate_validation == "Certificate is Trusted." for p in seen), seen
     assert seen[0].field == "judge" and seen[0].total_document_signed
+    # What a PDF reader's signature panel shows as each signature's reason, in both languages.
+    reasons = [
+        str(sig.sig_object["/Reason"])
+        for pdf in (agreement_pdf, ruling_pdf)
+        for sig in PdfFileReader(BytesIO(pdf), strict=False).embedded_signatures
+    ]
+    assert reasons == [
+        "申请人签署调解协议 / Settlement agreement signed by the applicant",
+        "被申请人签署调解协议 / Settlement agreement signed by the respondent",
+        "调解员签署调解协议 / Settlement agreement signed by the mediator",
+        "审判员签署司法确认裁定书 / Judicial confirmation ruling signed by the judge",
+    ]
     # pyHanko's command line, trusting only the court CA.
     for path in (agreement_path, ruling_path):
         result = pyhanko_validate(path, ca_path)

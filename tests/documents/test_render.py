@@ -243,6 +243,14 @@ def test_a_rejection_prints_the_judges_own_reasons(tmp_path: Path) -> None:
     assert "The applicant 张三 and the respondent" in " ".join(text.split())
     data, _relationship = _attachments(rendered.pdf)["ruling.json"]
     assert json.loads(data)["judge_reason"] == reasons
+    reader = PdfFileReader(BytesIO(rendered.pdf), strict=False)
+    specs = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    described = {str(specs[i]): str(specs[i + 1].get_object()["/Desc"]) for i in (0, 2)}
+    assert (
+        described["ruling.json"]
+        == "裁定内容（机器可读） / What the ruling decides (machine-readable)"
+    )
+    assert described["agreement.pdf"].startswith("已签署的调解协议，SHA-256 ")
     # Without reasons of the judge's own, no empty heading.
     plain = tmp_path / "plain.pdf"
     plain.write_bytes(render_ruling(ruling(agreement_pdf), agreement_pdf).pdf)
