@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 
+from odr.i18n import DEFAULT, LANGUAGES, translate
 from signaling.probe import Probe, ProbeError
 
 
@@ -34,6 +35,7 @@ def add_parser(sub: Any) -> None:
     probe.add_argument("--height", type=int, default=240)
     probe.add_argument("--fps", type=int, default=15)
     probe.add_argument("--json", action="store_true", help="print JSON")
+    probe.add_argument("--lang", choices=LANGUAGES, default=DEFAULT, help="language of the text")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(describe(report))
+        print(describe(report, args.lang))
     return 0 if report["media_connected"] else 1
 
 
@@ -104,16 +106,35 @@ async def run_probe(
         await probe.close()
 
 
-def describe(report: dict[str, Any]) -> str:
+def describe(report: dict[str, Any], lang: str = DEFAULT) -> str:
+    """The report for people, in ``lang``."""
+
+    def t(key: str, **params: Any) -> str:
+        return translate(key, lang, **params)
+
+    room = str(report["room"] or "")
     lines = [
-        f"hearing {report['hearing_id']} ({report['hearing_state']}): "
-        f"{report['name']} is {report['presence']} in {report['room']}",
-        f"received {report['audio_frames']} audio frames, {report['video_frames']} video frames",
+        t(
+            "cli.probe.summary",
+            hearing=report["hearing_id"],
+            state=t(f"hearing.state.{report['hearing_state']}"),
+            name=report["name"],
+            presence=t(f"presence.{report['presence']}"),
+            room=t(f"room.{room.split(':')[0]}") if room else "-",
+        ),
+        t("cli.probe.received", audio=report["audio_frames"], video=report["video_frames"]),
     ]
     for peer in report["peers"]:
-        heard = "heard" if peer["heard"] else "not heard"
         lines.append(
-            f"  {peer['name']} ({peer['presence']}): {peer['video_frames']} video frames, "
-            f"{heard} (tone {peer['tone_hz']:.0f} Hz level {peer['tone_level']})"
+            "  "
+            + t(
+                "cli.probe.peer",
+                name=peer["name"],
+                presence=t(f"presence.{peer['presence']}"),
+                video=peer["video_frames"],
+                heard=t("cli.probe.heard" if peer["heard"] else "cli.probe.not_heard"),
+                hz=f"{peer['tone_hz']:.0f}",
+                level=peer["tone_level"],
+            )
         )
     return "\n".join(lines)

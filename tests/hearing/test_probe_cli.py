@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 from hearing_support import ORIGIN, make_hearing
 from procs import ODR, odr_env
 
-from odr.cli.probe import run_probe
+from odr.cli.probe import describe, run_probe
 from odr.settings import Settings
 from signaling.probe import ProbeError
 
@@ -58,6 +58,12 @@ async def test_probe_cli_reports_what_each_side_receives(
     assert seen_by_party["heard"] and seen_by_party["video_frames"] > 10
     assert party_report["audio_frames"] > 100
     assert party_report["heartbeat_rtt_ms"]["count"] >= 3
+    # The same report for people, in the operator's language.
+    chinese = describe(party_report, "zh-CN")
+    assert f"庭审 {hearing['id']}" in chinese and "在庭审室" in chinese
+    assert f"{host_report['name']}（在庭审室）" in chinese and "听得到" in chinese
+    english = describe(party_report, "en")
+    assert "In the hearing room" in english and ", heard (tone" in english
 
 
 async def test_probe_explains_refusals(server: TestServer, settings: Settings) -> None:
