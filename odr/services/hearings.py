@@ -133,7 +133,7 @@ def participant_for(session: Session, hearing_id: int, actor: Actor) -> HearingP
     if row is not None and (isinstance(actor, PartyActor) or access.can_view_case(actor, facts)):
         return row
     if isinstance(actor, Staff) and access.can_host_hearing(actor, facts):
-        return _add_row(session, _staff_row(session, hearing_id, actor.user_id, is_host=True))
+        return _add_row(session, staff_row(session, hearing_id, actor.user_id, is_host=True))
     if (
         isinstance(actor, PartyActor)
         and actor.case_id == case.id
@@ -331,9 +331,10 @@ def party_row(hearing_id: int, party: Party) -> HearingParticipant:
     )
 
 
-def _staff_row(
-    session: Session, hearing_id: int, user_id: int, *, is_host: bool
+def staff_row(
+    session: Session, hearing_id: int, user_id: int, *, is_host: bool = False
 ) -> HearingParticipant:
+    """A new (unsaved) participant row for a member of staff: their name and role."""
     user = session.get(User, user_id)
     assert user is not None
     return HearingParticipant(

@@ -25,6 +25,8 @@ SAMPLE_RATE = 48000
 CHUNK = 960  # samples in 20 ms
 TICK = CHUNK / SAMPLE_RATE
 AUDIO_TIME_BASE = fractions.Fraction(1, SAMPLE_RATE)
+STALL = 10  # ticks behind (200 ms): the event loop stalled, counted as a late tick
+CATCH_UP = 50  # ticks mixed at once after a stall (1 s); the rest is silence on the record
 
 
 def mixed(chunks: list[np.ndarray]) -> np.ndarray:
@@ -189,18 +191,35 @@ class Mixer:
             self._task = None
 
     async def _run(self) -> None:
+        # The clock never slips: after a stall of the event loop the ticks due are mixed at
+        # once (what the sources buffered meanwhile still reaches the record; a receiver keeps
+        # only its last few chunks), and beyond CATCH_UP the record gets silence. The record
+        # thus stays as long as the hearing, in step with its wall-clock video.
         loop = asyncio.get_running_loop()
         start = loop.time()
-        tick = 0
+        done = 0
         while True:
-            tick += 1
-            delay = start + tick * TICK - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            elif delay < -0.2:  # the loop stalled: skip ahead instead of bursting
+            due = int((loop.time() - start) / TICK)
+            if due <= done:
+                await asyncio.sleep(start + (done + 1) * TICK - loop.time())
+                continue
+            behind = due - done
+            if behind > STALL:
                 self.late_ticks += 1
-                start = loop.time() - tick * TICK
-            self.tick()
+            if behind > CATCH_UP:
+                self.silence(behind - CATCH_UP)
+                behind = CATCH_UP
+            for _ in range(behind):
+                self.tick()
+            done = due
+
+    def silence(self, ticks: int) -> None:
+        """Ticks that were never mixed: silence on the record (the sources' buffers stay)."""
+        self.ticks += ticks
+        if self.record is not None:
+            quiet = np.zeros(CHUNK, dtype=np.int16)
+            for _ in range(ticks):
+                self.record(quiet)
 
     def tick(self) -> None:
         """Mix one 20 ms chunk for every receiver (and the record)."""

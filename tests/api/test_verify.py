@@ -202,12 +202,12 @@ async def test_verify_page_is_public_and_translated(client: Client) -> None:
     assert page.status == 200
     html = await page.text()
     keys = set(re.findall(r'data-i18n="([\w.]+)"', html))
-    js = (ROOT / "web" / "verify.js").read_text("utf-8")
+    js = (ROOT / "web" / "js" / "verify.js").read_text("utf-8")
     keys |= set(re.findall(r'tr\("([\w.]+)"\)', js))
     assert "ui.verify.title" in keys
     for lang in ("zh-CN", "en"):
         assert sorted(k for k in keys if k not in catalogue(lang)) == []
-    script = await client.get("/static/verify.js")
+    script = await client.get("/static/js/verify.js")
     assert script.status == 200
     openapi = await (await client.get("/api/openapi.json")).json()
     for path in ("/api/verify", "/api/ca.pem", "/api/cases/{case_id}/settlement/ruling"):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from arrange import in_mediation, sign_draft, with_a_draft
 from PIL import Image
 from playwright.async_api import Browser, Page, expect
 from support import filing
@@ -180,38 +181,14 @@ async def test_schedule_a_hearing_and_draft_a_settlement(
     await shoot(page, "console-05-calendar")
 
 
-async def _api(context: Any, live: Any, path: str, csrf: str = "", **data: Any) -> Any:
-    headers = {"X-CSRF-Token": csrf} if csrf else {}
-    response = await context.request.post(live.url(path), data=data, headers=headers)
-    assert response.status in (200, 201), f"{path}: {await response.text()}"
-    return await response.json()
-
-
 async def test_signatures_are_followed_and_the_judge_confirms(
     browser: Browser, live: Any, page_checks: Any, shoot: Any
 ) -> None:
     users = {u["role"]: u for u in live.seeded["users"]}
     # Through the API: a case in mediation with a draft both parties have signed.
-    desk, applicant, respondent = [await browser.new_context() for _ in range(3)]
-    filed = await _api(desk, live, "/api/cases", **filing(live.seeded["intake_code"]))
-    case_id = filed["case_id"]
-    login = {k: users["mediator"][k] for k in ("username", "password")}
-    csrf = (await _api(desk, live, "/api/login", **login))["csrf_token"]
-    for target in ("accepted", "in_mediation"):
-        await _api(desk, live, f"/api/cases/{case_id}/transitions", csrf, target=target)
-    case = await (await desk.request.get(live.url(f"/api/cases/{case_id}"))).json()
-    other = next(p for p in case["parties"] if p["role"] == "respondent")
-    code = (await _api(desk, live, f"/api/parties/{other['id']}/code", csrf))["code"]
-    clause = {"text": "被申请人减免两个月租金。"}
-    version = await _api(
-        desk, live, f"/api/cases/{case_id}/settlement/versions", csrf, clauses=[clause]
-    )
-    await desk.close()
-    for who, their_code in ((applicant, filed["applicant"]["code"]), (respondent, code)):
-        party_csrf = (await _api(who, live, "/api/session", code=their_code))["csrf_token"]
-        path = f"/api/cases/{case_id}/settlement/signatures"
-        await _api(who, live, path, party_csrf, version_id=version["id"], confirmed=True)
-        await who.close()
+    filed = await with_a_draft(browser, live)
+    for who in ("applicant", "respondent"):
+        await sign_draft(browser, live, filed, who)
 
     # The mediator follows the signatures in the console and signs last.
     page = await _open(browser, live, page_checks)
@@ -255,13 +232,7 @@ async def test_a_clause_the_server_refuses_is_named_in_words_and_focused(
     browser: Browser, live: Any, page_checks: Any
 ) -> None:
     users = {u["role"]: u for u in live.seeded["users"]}
-    desk = await browser.new_context()
-    filed = await _api(desk, live, "/api/cases", **filing(live.seeded["intake_code"]))
-    login = {k: users["mediator"][k] for k in ("username", "password")}
-    csrf = (await _api(desk, live, "/api/login", **login))["csrf_token"]
-    for target in ("accepted", "in_mediation"):
-        await _api(desk, live, f"/api/cases/{filed['case_id']}/transitions", csrf, target=target)
-    await desk.close()
+    filed = await in_mediation(browser, live)
     page = await _open(browser, live, page_checks)
     page_checks.allow(r"422 \(Unprocessable Entity\).*/settlement/versions")  # refused drafts
     await page.get_by_label("用户名").fill(users["mediator"]["username"])

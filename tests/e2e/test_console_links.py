@@ -1,5 +1,6 @@
 """The invitations' links, followed in a real browser: staff go from their .ics straight to the
-hearing (/hearing?id=N), not to the old index page; a party's link (/party?hearing=N) asks for
+hearing (/hearing?id=N), not to the old index page, and those without a session log in from
+there and come back to it; a party's link (/party?hearing=N) asks for
 the code and then offers that very hearing, with the focus on joining it; a code of another case
 is told that the invitation is not its own."""
 
@@ -35,6 +36,26 @@ async def test_staff_follow_their_invitation_straight_to_the_hearing(
     assert url == live.url(f"/hearing?id={hearing_id}")
     page = page_checks.watch(await context.new_page())
     await page.goto(url)
+    await expect(page.get_by_role("heading", name="主持")).to_be_visible(timeout=20_000)
+    await expect(page.locator("#hearing-title")).to_contain_text(demo_hearing["number"])
+    page_checks.assert_clean()
+
+
+async def test_staff_without_a_session_log_in_and_come_back_to_the_hearing(
+    browser: Browser, live: Any, demo_hearing: dict[str, Any], page_checks: Any
+) -> None:
+    hearing_id = demo_hearing["id"]
+    context = await browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = page_checks.watch(await context.new_page())
+    page_checks.allow(r"401 \(Unauthorized\).*/api/me")  # no session yet
+    await page.goto(live.url(f"/hearing?id={hearing_id}"))
+    await page.get_by_role("link", name="工作人员工作台").click()
+    await expect(page).to_have_url(live.url(f"/console#hearing={hearing_id}"))
+    mediator = next(u for u in live.seeded["users"] if u["role"] == "mediator")
+    await page.get_by_label("用户名").fill(mediator["username"])
+    await page.get_by_label("密码").fill(mediator["password"])
+    await page.get_by_role("button", name="登录").click()
+    await expect(page).to_have_url(live.url(f"/hearing?id={hearing_id}"))
     await expect(page.get_by_role("heading", name="主持")).to_be_visible(timeout=20_000)
     await expect(page.locator("#hearing-title")).to_contain_text(demo_hearing["number"])
     page_checks.assert_clean()

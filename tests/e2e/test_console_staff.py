@@ -9,7 +9,8 @@ import asyncio
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from arrange import awaiting_a_ruling, post
+from playwright.async_api import Browser, Page, expect
 from support import filing
 
 from odr.domain.actors import Role
@@ -17,20 +18,6 @@ from odr.services import courts
 from odr.services.startup import opened_store
 
 pytestmark = pytest.mark.slow
-
-
-async def _call(ctx: BrowserContext, live: Any, path: str, csrf: str = "", **data: Any) -> Any:
-    headers = {"X-CSRF-Token": csrf} if csrf else {}
-    response = await ctx.request.post(live.url(path), data=data, headers=headers)
-    assert response.status in (200, 201), f"{path}: {await response.text()}"
-    return await response.json()
-
-
-async def _login(ctx: BrowserContext, live: Any, role: str) -> str:
-    user = next(u for u in live.seeded["users"] if u["role"] == role)
-    login = {k: user[k] for k in ("username", "password")}
-    csrf: str = (await _call(ctx, live, "/api/login", **login))["csrf_token"]
-    return csrf
 
 
 def _second_mediator(live: Any) -> None:
@@ -71,7 +58,7 @@ async def test_mediators_are_chosen_and_shown_by_name(
 ) -> None:
     _second_mediator(live)
     villager = await browser.new_context()
-    filed = await _call(villager, live, "/api/cases", **filing(live.seeded["intake_code"]))
+    filed = await post(villager, live, "/api/cases", **filing(live.seeded["intake_code"]))
     await villager.close()
     page = await _console(browser, live, page_checks, "clerk")
     row = page.get_by_role("row", name=filed["number"])
@@ -124,37 +111,10 @@ async def test_mediators_are_chosen_and_shown_by_name(
     page_checks.assert_clean()
 
 
-async def _awaiting_a_ruling(browser: Browser, live: Any) -> dict[str, Any]:
-    """Through the API: a settlement signed by all, its confirmation applied for."""
-    desk, applicant, respondent = [await browser.new_context() for _ in range(3)]
-    filed = await _call(desk, live, "/api/cases", **filing(live.seeded["intake_code"]))
-    case_id = filed["case_id"]
-    csrf = await _login(desk, live, "mediator")
-    for target in ("accepted", "in_mediation"):
-        await _call(desk, live, f"/api/cases/{case_id}/transitions", csrf, target=target)
-    case = await (await desk.request.get(live.url(f"/api/cases/{case_id}"))).json()
-    other = next(p for p in case["parties"] if p["role"] == "respondent")
-    code = (await _call(desk, live, f"/api/parties/{other['id']}/code", csrf))["code"]
-    clause = {"text": "被申请人按年息百分之三十六支付利息。"}
-    version = await _call(
-        desk, live, f"/api/cases/{case_id}/settlement/versions", csrf, clauses=[clause]
-    )
-    sign = f"/api/cases/{case_id}/settlement/signatures"
-    for who, their_code in ((applicant, filed["applicant"]["code"]), (respondent, code)):
-        party_csrf = (await _call(who, live, "/api/session", code=their_code))["csrf_token"]
-        await _call(who, live, sign, party_csrf, version_id=version["id"], confirmed=True)
-        await who.close()
-    await _call(desk, live, sign, csrf, version_id=version["id"], confirmed=True)
-    await _call(desk, live, f"/api/cases/{case_id}/settlement/confirmation", csrf)
-    await desk.close()
-    made: dict[str, Any] = filed
-    return made
-
-
 async def test_the_judge_rejects_the_confirmation_with_reasons(
     browser: Browser, live: Any, page_checks: Any, shoot: Any, tab_to: Any
 ) -> None:
-    filed = await _awaiting_a_ruling(browser, live)
+    filed = await awaiting_a_ruling(browser, live, "被申请人按年息百分之三十六支付利息。")
     page = await _console(browser, live, page_checks, "judge", f"#case={filed['case_id']}")
     heading = page.get_by_role("heading", level=2)
     await expect(heading).to_contain_text("已申请司法确认")

@@ -13,29 +13,12 @@ import wave
 from typing import Any
 
 import pytest
+from arrange import log_in, post
+from people import desk, join_with_code
 from PIL import Image
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, Page, expect
 
 pytestmark = pytest.mark.slow
-
-
-async def _context(browser: Browser, locale: str, zone: str) -> BrowserContext:
-    return await browser.new_context(
-        locale=locale, timezone_id=zone, viewport={"width": 1100, "height": 900}
-    )
-
-
-async def _join_with_code(
-    browser: Browser, live: Any, checks: Any, hearing_id: int, code: str, english: bool
-) -> Page:
-    locale, zone = ("en-GB", "Europe/Rome") if english else ("zh-CN", "Asia/Shanghai")
-    page: Page = checks.watch(await (await _context(browser, locale, zone)).new_page())
-    await page.goto(live.url(f"/hearing?id={hearing_id}"))
-    await page.get_by_label("Personal code" if english else "个人码").fill(code)
-    await page.get_by_role("button", name="Join" if english else "进入").click()
-    lobby = "Please wait" if english else "请稍候"
-    await expect(page.get_by_role("heading", name=lobby)).to_be_visible(timeout=20_000)
-    return page
 
 
 def _evidence_files() -> dict[str, tuple[str, bytes]]:
@@ -76,18 +59,12 @@ async def _upload(browser: Browser, live: Any, case_id: int, code: str) -> dict[
 
 async def _interpreter_code(browser: Browser, live: Any, hearing_id: int) -> str:
     context = await browser.new_context()
-    mediator = next(u for u in live.seeded["users"] if u["role"] == "mediator")
-    login = {k: mediator[k] for k in ("username", "password")}
-    csrf = (await (await context.request.post(live.url("/api/login"), data=login)).json())[
-        "csrf_token"
-    ]
-    invited = await context.request.post(
-        live.url(f"/api/hearings/{hearing_id}/participants"),
-        headers={"X-CSRF-Token": csrf},
-        data={"name": "Anna Weber", "language": "en", "timezone": "Europe/Berlin"},
+    csrf = await log_in(context, live, "mediator")
+    path = f"/api/hearings/{hearing_id}/participants"
+    invited = await post(
+        context, live, path, csrf, name="Anna Weber", language="en", timezone="Europe/Berlin"
     )
-    assert invited.status == 201, await invited.text()
-    code: str = (await invited.json())["code"]["code"]
+    code: str = invited["code"]["code"]
     await context.close()
     return code
 
@@ -106,7 +83,7 @@ async def test_the_cases_evidence_is_viewable_in_the_hearing_with_its_hashes_che
     mediator = next(u for u in live.seeded["users"] if u["role"] == "mediator")
 
     # The mediator, hosting: every item with its type, size and hash; each one opens.
-    host = page_checks.watch(await (await _context(browser, "zh-CN", "Asia/Shanghai")).new_page())
+    host = page_checks.watch(await (await desk(browser, "zh-CN", "Asia/Shanghai")).new_page())
     login = {k: mediator[k] for k in ("username", "password")}
     assert (await host.request.post(live.url("/api/login"), data=login)).ok
     await host.goto(live.url(f"/hearing?id={hearing_id}"))
@@ -143,7 +120,7 @@ async def test_the_cases_evidence_is_viewable_in_the_hearing_with_its_hashes_che
     await expect(panel.get_by_role("button", name="查看 invoice.pdf")).to_be_focused()
 
     # The respondent (English) listens to the recording from the waiting room.
-    respondent = await _join_with_code(
+    respondent = await join_with_code(
         browser, live, page_checks, hearing_id, demo_hearing["codes"]["respondent"], True
     )
     panel = respondent.get_by_role("region", name="Evidence of the case")
@@ -164,7 +141,7 @@ async def test_the_cases_evidence_is_viewable_in_the_hearing_with_its_hashes_che
 
     # An interpreter joins the hearing but is not shown the case's evidence.
     code = await _interpreter_code(browser, live, hearing_id)
-    context = await _context(browser, "en-GB", "Europe/Berlin")
+    context = await desk(browser, "en-GB", "Europe/Berlin")
     interpreter: Page = page_checks.watch(await context.new_page())
     await interpreter.goto(live.url(f"/hearing?id={hearing_id}"))
     await expect(interpreter.get_by_role("heading", name="Join the mediation")).to_be_visible()

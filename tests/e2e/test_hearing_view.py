@@ -12,32 +12,14 @@ import re
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from people import desk, join_with_code
+from playwright.async_api import Browser, Page, expect
 
 pytestmark = pytest.mark.slow
 
 PLAYING_JS = """() => [...document.querySelectorAll('#tiles li[data-mid]:not([hidden]) video')]
     .map(v => ({ who: v.closest('li').dataset.participant, t: v.currentTime,
                  w: v.videoWidth, ready: v.readyState }))"""
-
-
-async def _context(browser: Browser, locale: str, zone: str) -> BrowserContext:
-    return await browser.new_context(
-        locale=locale, timezone_id=zone, viewport={"width": 1100, "height": 900}
-    )
-
-
-async def _join_with_code(
-    browser: Browser, live: Any, checks: Any, hearing_id: int, code: str, english: bool
-) -> Page:
-    locale, zone = ("en-GB", "Europe/Rome") if english else ("zh-CN", "Asia/Shanghai")
-    page: Page = checks.watch(await (await _context(browser, locale, zone)).new_page())
-    await page.goto(live.url(f"/hearing?id={hearing_id}"))
-    await page.get_by_label("Personal code" if english else "个人码").fill(code)
-    await page.get_by_role("button", name="Join" if english else "进入").click()
-    lobby = "Please wait" if english else "请稍候"
-    await expect(page.get_by_role("heading", name=lobby)).to_be_visible(timeout=20_000)
-    return page
 
 
 async def _frames_advance(page: Page, count: int) -> list[str]:
@@ -69,7 +51,7 @@ async def test_three_parties_see_each_other_and_the_mediator_admits_mutes_and_ho
     mediator = next(u for u in live.seeded["users"] if u["role"] == "mediator")
 
     # The mediator logs in to the console and opens the hearing from the calendar.
-    host = page_checks.watch(await (await _context(browser, "zh-CN", "Asia/Shanghai")).new_page())
+    host = page_checks.watch(await (await desk(browser, "zh-CN", "Asia/Shanghai")).new_page())
     await host.goto(live.url("/console#calendar"))
     await host.get_by_label("用户名").fill(mediator["username"])
     await host.get_by_label("密码").fill(mediator["password"])
@@ -78,10 +60,10 @@ async def test_three_parties_see_each_other_and_the_mediator_admits_mutes_and_ho
     await host.get_by_role("link", name=re.compile("^进入庭审（主持）：")).first.click()
     await expect(host.get_by_role("heading", name="主持")).to_be_visible(timeout=20_000)
 
-    applicant = await _join_with_code(
+    applicant = await join_with_code(
         browser, live, page_checks, hearing_id, demo_hearing["codes"]["applicant"], False
     )
-    respondent = await _join_with_code(
+    respondent = await join_with_code(
         browser, live, page_checks, hearing_id, demo_hearing["codes"]["respondent"], True
     )
     await page_checks.axe(respondent, "hearing lobby (en)")

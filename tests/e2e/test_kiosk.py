@@ -5,21 +5,14 @@ test_kiosk_return.py."""
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 import pytest
-from PIL import Image
+from people import wall_photo
 from playwright.async_api import Browser, Page, expect
 
 pytestmark = pytest.mark.slow
-
-
-def _photo() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (180, 40, 30)).save(out, "JPEG")
-    return out.getvalue()
 
 
 async def _open_kiosk(browser: Browser, live: Any, checks: Any, idle: int = 600) -> Page:
@@ -62,7 +55,7 @@ async def test_villager_files_a_case_with_a_photo_and_gets_a_slip(
     await ask.get_by_role("button", name="下一步").click()
     photo = page.locator("#apply-photo")
     await photo.get_by_label("拍照或选择照片").set_input_files(
-        {"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
+        {"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": wall_photo()}
     )
     await expect(page.locator("#photo-preview")).to_be_visible()
     await page_checks.axe(page, "kiosk photo")
@@ -218,7 +211,7 @@ async def test_a_reset_forgets_the_photo_a_villager_left_behind(
     await (
         page.locator("#apply-photo")
         .get_by_label("拍照或选择照片")
-        .set_input_files({"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": _photo()})
+        .set_input_files({"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": wall_photo()})
     )
     preview = page.locator("#photo-preview")
     await expect(preview).to_be_visible()

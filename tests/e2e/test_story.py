@@ -1,10 +1,10 @@
 """The whole story of issue 5, in one run through the real pages in Debian chromium.
 
-A villager files a case at the village terminal; the mediator accepts it in the console and
-schedules a hearing now; the applicant (Chinese) and the respondent (English, another time
-zone) open the party page by their invitation links and join the hearing from there, the
-mediator from the console, each in a separate browser context; all see the others' video
-playing; the mediator admits them from the lobby, mutes the respondent and holds a caucus with
+A villager files a case at the village terminal; the mediator accepts it in the console,
+schedules a hearing now and issues the respondent's personal code on the case page; the
+applicant (Chinese) and the respondent (English, another time zone) open the party page by
+their invitation links and join the hearing from there, the mediator from the console, each in
+a separate browser context; all see the others' video playing; the mediator admits them from the lobby, mutes the respondent and holds a caucus with
 the applicant; the mediator drafts the settlement, both parties sign it on the party page with
 a drawn signature, the mediator signs, the applicant applies for confirmation on the party
 page before the deadline it shows; the judge confirms; the
@@ -16,7 +16,6 @@ and no page logs an error.
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,8 +23,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from PIL import Image
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from people import desk, wall_photo
+from playwright.async_api import Browser, Page, expect
 
 pytestmark = pytest.mark.slow
 
@@ -38,18 +37,6 @@ TIMES = f"""() => Object.fromEntries([...document.querySelectorAll('{TILES} vide
     .map(v => [v.closest('li').dataset.participant, v.currentTime]))"""
 ADVANCED = f"""(before) => [...document.querySelectorAll('{TILES} video')].every(v =>
     v.currentTime > (before[v.closest('li').dataset.participant] ?? 1e9) + 0.3)"""
-
-
-async def _context(browser: Browser, locale: str, zone: str) -> BrowserContext:
-    return await browser.new_context(
-        locale=locale, timezone_id=zone, viewport={"width": 1100, "height": 900}
-    )
-
-
-def _photo() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (180, 40, 30)).save(out, "JPEG")
-    return out.getvalue()
 
 
 async def _frames_advance(page: Page, count: int) -> None:
@@ -103,7 +90,7 @@ async def test_a_case_from_the_village_terminal_to_a_verified_ruling(
     page_checks.allow(r"401 \(Unauthorized\).*/api/me")  # session checks before logging in
 
     # 1. A villager files a case at the terminal and gets a slip with the personal code.
-    kiosk = page_checks.watch(await (await _context(browser, "zh-CN", HOME)).new_page())
+    kiosk = page_checks.watch(await (await desk(browser, "zh-CN", HOME)).new_page())
     await kiosk.goto(live.url(f"/kiosk?intake={live.seeded['intake_code']}"))
     await expect(kiosk.locator("body[data-ready=true]")).to_be_attached()
     await page_checks.axe(kiosk, "kiosk start")
@@ -126,7 +113,7 @@ async def test_a_case_from_the_village_terminal_to_a_verified_ruling(
     await ask.get_by_role("button", name="下一步").click()
     photo = kiosk.locator("#apply-photo")
     await photo.get_by_label("拍照或选择照片").set_input_files(
-        {"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
+        {"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": wall_photo()}
     )
     await photo.get_by_role("button", name="提交").click()
     await expect(kiosk.get_by_role("heading", name="申请已提交")).to_be_visible()
@@ -140,7 +127,7 @@ async def test_a_case_from_the_village_terminal_to_a_verified_ruling(
     await kiosk.context.close()
 
     # 2. The mediator accepts the case in the console and schedules a hearing now.
-    console = page_checks.watch(await (await _context(browser, "zh-CN", HOME)).new_page())
+    console = page_checks.watch(await (await desk(browser, "zh-CN", HOME)).new_page())
     await console.goto(live.url("/console"))
     await page_checks.axe(console, "console login")
     await _login(console, users["mediator"])
@@ -161,23 +148,26 @@ async def test_a_case_from_the_village_terminal_to_a_verified_ruling(
     hearing_id = int(found[1])
     await page_checks.axe(console, "console case")
     await shoot(console, "story-03-console-case")
-    # The console does not offer personal codes: the respondent's is issued through the API
-    # with the mediator's session (as a clerk would, and sent to them by mail).
-    me = await (await console.request.get(live.url("/api/me"))).json()
-    case = await (await console.request.get(live.url(f"/api/cases/{case_id}"))).json()
-    respondent_id = next(p["id"] for p in case["parties"] if p["role"] == "respondent")
-    issued = await console.request.post(
-        live.url(f"/api/parties/{respondent_id}/code"), headers={"X-CSRF-Token": me["csrf_token"]}
-    )
-    assert issued.status == 201, await issued.text()
-    respondent_code = (await issued.json())["code"]
+    # The respondent's personal code, issued from the case page (shown once, on a slip the
+    # mediator prints or sends by mail); the question asked first is accepted.
+    console.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await console.get_by_role("button", name="为 Marco Rossi 发新个人码").click()
+    slip = console.get_by_role("region", name="个人码回执")
+    await expect(slip).to_be_focused()
+    await expect(slip).to_contain_text("Marco Rossi（被申请人）")
+    respondent_code = (await slip.locator("#slip-code").inner_text()).strip()
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", respondent_code)
+    await page_checks.axe(console, "console code slip")
+    await shoot(console, "story-03b-console-code-slip")
+    await slip.get_by_role("button", name="完成，不再显示个人码").click()
+    await expect(slip).to_be_hidden()
 
     # 3. Everyone joins the hearing from their own browser; the mediator admits the parties.
     await host_link.click()
     host = console
     await expect(host.get_by_role("heading", name="主持")).to_be_visible(timeout=20_000)
-    applicant = page_checks.watch(await (await _context(browser, "zh-CN", HOME)).new_page())
-    respondent = page_checks.watch(await (await _context(browser, "en-US", ABROAD)).new_page())
+    applicant = page_checks.watch(await (await desk(browser, "zh-CN", HOME)).new_page())
+    respondent = page_checks.watch(await (await desk(browser, "en-US", ABROAD)).new_page())
     await asyncio.gather(
         _join_from_party_page(applicant, live, applicant_code, number, page_checks, shoot),
         _join_from_party_page(respondent, live, respondent_code, number, page_checks, shoot),
@@ -305,7 +295,7 @@ async def test_a_case_from_the_village_terminal_to_a_verified_ruling(
     assert pdf.startswith(b"%PDF")
 
     # 8. Anyone checks the ruling on the public verification page.
-    verify = page_checks.watch(await (await _context(browser, "zh-CN", HOME)).new_page())
+    verify = page_checks.watch(await (await desk(browser, "zh-CN", HOME)).new_page())
     await verify.goto(live.url("/verify"))
     await verify.get_by_label("选择 PDF 文件").set_input_files(
         {"name": "ruling.pdf", "mimeType": "application/pdf", "buffer": pdf}

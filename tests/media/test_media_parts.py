@@ -4,6 +4,7 @@ closing without leftovers."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from odr.domain.hearing import Allowed
 from odr.errors import InvalidInput
 from signaling.link_quality import link_quality
 from signaling.media import MediaHub
-from signaling.media.mixer import CHUNK, JitterBuffer, Mixer, mixed
+from signaling.media.mixer import CHUNK, TICK, JitterBuffer, Mixer, mixed
 from signaling.media.profile import LOW, FrameGate, VideoProfile, fitted, named
 from signaling.media.synthetic import (
     SyntheticParticipant,
@@ -86,6 +87,31 @@ def test_a_routing_change_is_heard_at_the_next_tick() -> None:
     mixer.set_hearing({pid: frozenset({2, 3}) for pid in everyone}, {2, 3})  # 1 muted
     mixer.tick()
     assert [heard[pid].chunks[-1][0] for pid in (1, 2, 3)] == [1100, 1000, 100]
+
+
+async def test_the_record_keeps_time_when_the_event_loop_stalls() -> None:
+    """A stall is caught up on (the voice buffered meanwhile reaches the record), one beyond
+    CATCH_UP leaves silence: the record is as long as the hearing, never shorter."""
+    mixer = Mixer()
+    recorded: list[np.ndarray] = []
+    mixer.record = recorded.append
+    mixer.set_hearing({1: frozenset({1})}, {1})
+    source = mixer.add_source(1)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    mixer.start()
+    await asyncio.sleep(0.2)
+    for _ in range(20):  # 400 ms of voice arrived just before the loop stalls
+        source.push(chunk(7))
+    time.sleep(0.6)  # noqa: ASYNC251 - the event loop stalls, on purpose; caught up on
+    await asyncio.sleep(0.2)
+    time.sleep(1.5)  # noqa: ASYNC251 - a stall longer than CATCH_UP: the rest is silence
+    await asyncio.sleep(0.2)
+    await mixer.stop()
+    elapsed = loop.time() - began
+    assert abs(len(recorded) - elapsed / TICK) <= 5, (len(recorded), elapsed / TICK)
+    assert sum(1 for c in recorded if c[0] == 7) == 20  # every word of it is on the record
+    assert mixer.late_ticks == 2
 
 
 def test_the_frame_gate_halves_30_fps_to_15() -> None:

@@ -100,6 +100,10 @@ async function route() {
   showAlert("");
   if (!ctx.me) { view("login"); return; }
   const hash = location.hash.slice(1);
+  if (/^hearing=\d+$/.test(hash)) { // came from a hearing's page to log in: back there
+    location.assign(`/hearing?id=${hash.slice(8)}`);
+    return;
+  }
   try {
     if (hash.startsWith("case=")) {
       view("case");

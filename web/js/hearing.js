@@ -155,6 +155,7 @@ function end(message) {
   $("reconnecting").hidden = true;
   app.state = null;
   screen("ended");
+  $("ended-h").focus(); // the control that ended it is gone with the room
   announce(message || tr("hv.ended_title"));
 }
 
@@ -292,6 +293,8 @@ async function main() {
     showAlert(tr("hv.no_hearing"));
     return;
   }
+  // Staff who log in from here come straight back to this hearing.
+  $("staff-console").href = `/console#hearing=${app.hearingId}`;
   const session = await restoreSession().catch(() => null);
   if (!session) { screen("enter"); return; }
   await join();

@@ -68,6 +68,15 @@ function wire() {
       show(view.afterIntake || "start");
     } catch (error) { notify(error.message); }
   });
+  // Enter in a field of a step goes to the next step, as its button does (not the whole
+  // form submitted from the first step, stopping at the next one with an error).
+  $("#apply-form").addEventListener("keydown", (event) => {
+    const next = event.target.closest(".screen")?.querySelector("[data-next]");
+    if (event.key !== "Enter" || event.isComposing || !next) return;
+    if (!event.target.matches("input:not([type=file])")) return;
+    event.preventDefault();
+    if (stepValid(next.closest(".screen"))) show(next.dataset.next);
+  });
   $("#apply-form").addEventListener("submit", (event) => {
     event.preventDefault();
     submitApplication(event.target);
@@ -91,6 +100,8 @@ function wire() {
   $("#staff-called-ok").addEventListener("click", closeStaffCall);
   $("#staff-called").addEventListener("keydown", (event) => {
     if (event.key === "Escape") closeStaffCall();
+    // A modal dialog keeps the focus: its one button is all Tab reaches.
+    if (event.key === "Tab") { event.preventDefault(); $("#staff-called-ok").focus(); }
   });
   $("#scan").hidden = !canScan();
   $("#scan").addEventListener("click", () => startScan(scanned));

@@ -313,7 +313,7 @@ function wire() {
   bindLanguageSwitch($("#lang"));
   onLanguageChange(() => { hideNotice(); render(); });
   pad = new Pad($("#signature"), $("#signature-typed"));
-  $("#signature-clear").addEventListener("click", () => pad.clear());
+  $("#signature-clear").addEventListener("click", () => pad.erase());
   $("#open-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     hideNotice();

@@ -73,6 +73,12 @@ export class Pad {
     this.setUp();
   }
 
+  /** Start again: the drawing, or the typed name (the field too), wiped. */
+  erase() {
+    if (this.typed) this.typed.value = "";
+    this.clear();
+  }
+
   isEmpty() { return this.strokes === 0; }
 
   png() { return this.canvas.toDataURL("image/png"); }

@@ -26,7 +26,7 @@ from odr.http.views.out import code_out
 from odr.services import agenda, hearing_changes, hearings, invitations, mail
 from odr.services.hearing_schemas import EmailIn, InviteIn, RescheduleIn, ScheduleIn
 from odr.services.local_time import DEFAULT_ZONE, resolve_start, zone
-from odr.store.models import Case, Hearing, HearingParticipant, Party, User
+from odr.store.models import Case, Hearing, HearingParticipant, Party
 from odr.store.types import utcnow
 
 MAX_LIST = 500
@@ -102,7 +102,7 @@ async def get_invitation(request: web.Request) -> web.Response:
             row = HearingParticipant(**own.model_dump())
         else:  # staff who have not joined yet: an invitation all the same
             assert isinstance(actor, Staff)
-            row = _staff_reader(session, hearing_id, actor)
+            row = hearings.staff_row(session, hearing_id, actor.user_id)
         if isinstance(actor, Staff):
             row.language = lang
         if tz is not None or isinstance(actor, Staff):
@@ -258,27 +258,9 @@ def _own_row(session: Session, hearing_id: int, actor: Actor) -> HearingParticip
             return row
     if isinstance(actor, PartyActor):  # a party of the case, not yet a row: as it would be
         party = session.get(Party, actor.party_id)
-        assert party is not None and party.id is not None
-        return HearingParticipant(
-            hearing_id=hearing_id,
-            party_id=party.id,
-            role=party.role,
-            display_name=party.name,
-            language=party.language,
-            timezone=party.timezone,
-        )
+        assert party is not None
+        return hearings.party_row(hearing_id, party)
     return None
-
-
-def _staff_reader(session: Session, hearing_id: int, actor: Staff) -> HearingParticipant:
-    user = session.get(User, actor.user_id)
-    assert user is not None
-    return HearingParticipant(
-        hearing_id=hearing_id,
-        user_id=actor.user_id,
-        role=user.role,
-        display_name=user.display_name or user.username,
-    )
 
 
 def _viewer_zone(session: Session, actor: Actor, tz: str | None) -> str:

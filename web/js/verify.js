@@ -1,25 +1,13 @@
 // The public verification page: upload a PDF (POST /api/verify), or arrive from a document's
-// QR code (/verify?ref=...) and see its public record. Strings come from /api/i18n/{lang}.
-let lang = new URLSearchParams(location.search).get("lang")
-  || localStorage.getItem("lang") || (navigator.language.startsWith("zh") ? "zh-CN" : "en");
-let t = {};
-let csrf = "";
+// QR code (/verify?ref=...) and see its public record.
+import { api, restoreSession } from "./api.js";
+import { bindLanguageSwitch, loadLanguage, onLanguageChange, tr, when } from "./i18n.js";
+
 let lastRecord = null;
 let lastResult = null;
 
 const $ = (sel) => document.querySelector(sel);
-const tr = (key, params = {}) =>
-  (t[key] || key).replace(/\{(\w+)\}/g, (_, name) => params[name] ?? "");
-const when = (iso) => (iso ? new Date(iso).toLocaleString(lang) : "—");
-
-async function api(path, options = {}) {
-  const headers = { "Accept-Language": lang, ...(options.headers || {}) };
-  if (csrf && options.method && options.method !== "GET") headers["X-CSRF-Token"] = csrf;
-  const response = await fetch(path, { ...options, headers });
-  const data = await response.json();
-  if (!response.ok) throw new Error(data.error ? data.error.message : response.statusText);
-  return data;
-}
+const at = (iso) => when(iso) || "—";
 
 function notify(message) { const n = $("#notice"); n.textContent = message; n.hidden = !message; }
 
@@ -39,8 +27,8 @@ function showRecord(record) {
     ["ui.verify.case", record.case_number],
     ["ui.verify.state", tr(`ui.verify.state.${record.state}`)],
     record.kind === "ruling"
-      ? ["ui.verify.decided_at", when(record.decided_at)]
-      : ["ui.verify.effective_at", when(record.effective_at)],
+      ? ["ui.verify.decided_at", at(record.decided_at)]
+      : ["ui.verify.effective_at", at(record.effective_at)],
     ["ui.verify.final_sha256", record.final_sha256 || "—"],
   ]);
   const link = $("#record-download");
@@ -74,7 +62,7 @@ function showResult(result) {
     const li = document.createElement("li");
     li.textContent = [
       `${tr(`doc.role.${s.role || s.field}`)}: ${s.name}`,
-      `${tr("ui.verify.signed_at")} ${when(s.signed_at)}`,
+      `${tr("ui.verify.signed_at")} ${at(s.signed_at)}`,
       tr(s.intact ? "ui.verify.intact" : "ui.verify.broken"),
       tr(s.trusted ? "ui.verify.trusted" : "ui.verify.untrusted"),
       `${tr("ui.verify.fingerprint")} ${s.cert_sha256}`,
@@ -85,21 +73,6 @@ function showResult(result) {
   if (result.record.record) showRecord(result.record.record);
   $("#result").hidden = false;
 }
-
-async function loadLanguage() {
-  t = await api(`/api/i18n/${lang}`);
-  document.documentElement.lang = lang;
-  document.title = tr("ui.verify.title");
-  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = tr(el.dataset.i18n);
-  if (lastRecord) showRecord(lastRecord);
-  if (lastResult) showResult(lastResult);
-}
-
-$("#lang").addEventListener("click", async () => {
-  lang = lang === "zh-CN" ? "en" : "zh-CN";
-  localStorage.setItem("lang", lang);
-  await loadLanguage();
-});
 
 $("#verify-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -115,8 +88,13 @@ $("#verify-form").addEventListener("submit", async (event) => {
 });
 
 async function start() {
+  bindLanguageSwitch($("#lang"));
+  onLanguageChange(() => {
+    if (lastRecord) showRecord(lastRecord);
+    if (lastResult) showResult(lastResult);
+  });
   await loadLanguage();
-  try { csrf = (await api("/api/me")).csrf_token; } catch { csrf = ""; }  // staff on this browser
+  await restoreSession().catch(() => null);  // staff on this browser: their CSRF token
   const ref = new URLSearchParams(location.search).get("ref");
   if (ref) {
     try { showRecord(await api(`/api/records/${encodeURIComponent(ref)}`)); }

@@ -1,0 +1,48 @@
+"""The people of the browser tests: a context each (language, time zone, a desk-sized window),
+a party joining a hearing with a personal code, and the photo a villager uploads."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+HOME = ("zh-CN", "Asia/Shanghai")
+ABROAD = ("en-GB", "Europe/Rome")
+
+
+async def desk(browser: Browser, locale: str, zone: str) -> BrowserContext:
+    """A browser context in ``locale`` and time ``zone``, with a desk-sized window."""
+    return await browser.new_context(
+        locale=locale, timezone_id=zone, viewport={"width": 1100, "height": 900}
+    )
+
+
+async def person(browser: Browser, checks: Any, english: bool) -> Page:
+    """A page of a new context at home (Chinese) or abroad (English), its console watched."""
+    page: Page = checks.watch(
+        await (await desk(browser, *(ABROAD if english else HOME))).new_page()
+    )
+    return page
+
+
+async def join_with_code(
+    browser: Browser, live: Any, checks: Any, hearing_id: int, code: str, english: bool
+) -> Page:
+    """A party opens the hearing with a personal code and waits in the lobby."""
+    page = await person(browser, checks, english)
+    await page.goto(live.url(f"/hearing?id={hearing_id}"))
+    await page.get_by_label("Personal code" if english else "个人码").fill(code)
+    await page.get_by_role("button", name="Join" if english else "进入").click()
+    lobby = "Please wait" if english else "请稍候"
+    await expect(page.get_by_role("heading", name=lobby)).to_be_visible(timeout=20_000)
+    return page
+
+
+def wall_photo() -> bytes:
+    """A small JPEG, as the photo of evidence a villager takes."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 40, 30)).save(out, "JPEG")
+    return out.getvalue()
