@@ -17,6 +17,14 @@ from playwright.async_api import Browser, Page, expect
 
 pytestmark = pytest.mark.slow
 
+# Collects every sending rate the host's participant list shows for a party (not staff).
+RATES_SEEN_JS = """() => { window.ratesSeen = [];
+    new MutationObserver(() => { for (const li of document.querySelectorAll('#people-list > li')) {
+        const rate = /(\\d+(?:\\.\\d+)?) kb\\/s/.exec(li.textContent);
+        if (rate && /申请人/.test(li.textContent)) window.ratesSeen.push(Number(rate[1])); } })
+    .observe(document.querySelector('#people-list'),
+             { childList: true, subtree: true, characterData: true }); }"""
+
 PLAYING_JS = """() => [...document.querySelectorAll('#tiles li[data-mid]:not([hidden]) video')]
     .map(v => ({ who: v.closest('li').dataset.participant, t: v.currentTime,
                  w: v.videoWidth, ready: v.readyState }))"""
@@ -69,6 +77,9 @@ async def test_three_parties_see_each_other_and_the_mediator_admits_mutes_and_ho
     await page_checks.axe(respondent, "hearing lobby (en)")
     await shoot(respondent, "hearing-01-lobby-en")
 
+    # Every link quality the host is shown, from now on (a first sample once read 0 kb/s).
+    await host.evaluate(RATES_SEEN_JS)
+
     # Both wait in the lobby; the mediator admits them.
     lobby = host.locator("#lobby-list")
     admit = lobby.get_by_role("button", name=re.compile("^请 .+ 进入$"))
@@ -90,6 +101,13 @@ async def test_three_parties_see_each_other_and_the_mediator_admits_mutes_and_ho
         for name, page in (("host", host), ("applicant", applicant), ("respondent", respondent))
     }
     assert len({tuple(v) for v in seen.values()}) == 3  # each sees a different pair
+    # The host sees each party's link: its sending rate measured, never a first sample's 0.
+    people = host.locator("#people-list > li")
+    for name in ("申请人", "被申请人"):
+        row = people.filter(has_text=f"（{name}）")
+        await expect(row).to_contain_text(re.compile(r"网络良好.*[1-9]\d* kb/s"), timeout=15_000)
+    rates = await host.evaluate("window.ratesSeen")
+    assert rates and all(rate > 0 for rate in rates), rates
     # The one mixed audio track plays (a tap turns it on where the browser wants one).
     if await applicant.locator("#sound-on").is_visible():
         await applicant.locator("#sound-on").click()

@@ -103,8 +103,12 @@ export class Link {
         rtt = s.currentRoundTripTime * 1000;
       }
     });
-    let kbps = 0;
-    if (this.last && at > this.last.at) kbps = ((bytes - this.last.bytes) * 8) / (at - this.last.at);
+    if (!this.last) { // a rate needs two samples: take the first, and the second a second on
+      this.last = { bytes, at };
+      await new Promise((resolve) => { setTimeout(resolve, 1000); });
+      return this.quality();
+    }
+    const kbps = at > this.last.at ? ((bytes - this.last.bytes) * 8) / (at - this.last.at) : 0;
     this.last = { bytes, at };
     return {
       loss: Math.min(1, Math.max(0, lossCount ? lossSum / lossCount : 0)),
