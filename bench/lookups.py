@@ -29,322 +29,28 @@ import contextlib
 import http.client
 import json
 import os
-import re
-import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from load import Spec, run_bare_server, run_load
+from lookups_report import report, summarise_profiles
+from seed import create_database, drop_database, file_cases
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TARGET_RATIO = 1 / 3  # the project's aim for a look-up, against the bare handler
-SATURATED = 0.90  # a process busy this share of the wall time is taken as saturated
-OTHER_LOAD = 0.15  # other processes using this share of a core disturb the figures
 
 BENCH_ENV = {
     "ODR_ARGON2_TIME_COST": "1",
     "ODR_ARGON2_MEMORY_KIB": "1024",
     "ODR_SECURE_COOKIES": "0",
 }
-
-
-# --------------------------------------------------------------------------- bare server
-
-
-def run_bare_server(port: int) -> None:
-    """(a): the smallest aiohttp app that answers JSON, as ``web.run_app`` runs it."""
-    from aiohttp import web
-
-    async def handler(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "name": "bare"})
-
-    app = web.Application()
-    app.router.add_get("/json", handler)
-    web.run_app(app, host="127.0.0.1", port=port, print=None)
-
-
-# --------------------------------------------------------------------------- load generator
-
-
-@dataclass
-class Spec:
-    host: str
-    port: int
-    method: str
-    paths: list[str]
-    bodies: list[str | None]
-    expect: int
-    connections: int
-    warmup: float
-    duration: float
-    client: str
-    server_pid: int | None = None
-    profile: list[str] | None = None  # a py-spy command line, run over the measured window
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _cpu_seconds(pid: int | None) -> float | None:
-    """User plus system CPU time of a process (all its threads), from /proc."""
-    if pid is None:
-        return None
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _postgres_seconds() -> float:
-    """CPU time of the PostgreSQL server's processes (any database, any client)."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError):
-            text = stat.read_text()
-            if text.partition("(")[2].startswith("postgres)"):
-                total += _cpu_seconds(int(stat.parent.name)) or 0.0
-    return total
-
-
-def _machine_busy_seconds() -> float | None:
-    """CPU time all processes of the machine have used (all cores), from /proc/stat."""
-    try:
-        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
-    except OSError:
-        return None
-    # Interrupt time is left out: loopback traffic of the bench itself is counted there.
-    user, nice, system, _idle, _iowait, _irq, _softirq, steal = (int(v) for v in first[1:9])
-    return (user + nice + system + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def _raw_requests(spec: Spec) -> list[bytes]:
-    out = []
-    n = max(len(spec.paths), len(spec.bodies))
-    for i in range(n):
-        path = spec.paths[i % len(spec.paths)]
-        body = spec.bodies[i % len(spec.bodies)]
-        lines = [f"{spec.method} {path} HTTP/1.1", f"Host: {spec.host}:{spec.port}"]
-        lines += [f"{k}: {v}" for k, v in spec.headers.items()]
-        data = b""
-        if body is not None:
-            data = body.encode("utf-8")
-            lines += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
-        out.append(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + data)
-    return out
-
-
-class _Conn(asyncio.Protocol):
-    """One keep-alive HTTP/1.1 connection: write a request, wait for one whole response."""
-
-    def __init__(self) -> None:
-        self.buf = bytearray()
-        self.waiter: asyncio.Future[int] | None = None
-        self.transport: asyncio.Transport | None = None
-        self.keep_alive = True
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        waiter = self.waiter
-        if waiter is None or waiter.done():
-            return
-        end = self.buf.find(b"\r\n\r\n")
-        if end < 0:
-            return
-        head = bytes(self.buf[:end]).lower()
-        at = head.find(b"\r\ncontent-length:")
-        if at < 0:
-            waiter.set_exception(ConnectionError("response without Content-Length"))
-            return
-        stop = head.find(b"\r\n", at + 2)
-        length = int(head[at + 17 : stop if stop >= 0 else len(head)])
-        total = end + 4 + length
-        if len(self.buf) < total:
-            return
-        if b"\r\nconnection: close" in head:
-            self.keep_alive = False
-        del self.buf[:total]
-        waiter.set_result(int(head[9:12]))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.keep_alive = False
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(exc or ConnectionError("connection closed"))
-
-
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter[int | str] = field(default_factory=Counter)
-
-
-async def _raw_worker(
-    spec: Spec, requests: list[bytes], offset: int, start: float, stop: float, tally: Tally
-) -> None:
-    loop = asyncio.get_running_loop()
-    i = offset
-    conn: _Conn | None = None
-    while True:
-        now = time.perf_counter()
-        if now >= stop:
-            break
-        if conn is None or not conn.keep_alive:
-            if conn is not None and conn.transport is not None:
-                conn.transport.close()
-            _, conn = await loop.create_connection(_Conn, spec.host, spec.port)
-        request = requests[i % len(requests)]
-        i += 1
-        conn.waiter = loop.create_future()
-        t0 = time.perf_counter()
-        assert conn.transport is not None
-        conn.transport.write(request)
-        try:
-            status: int | str = await conn.waiter
-        except ConnectionError as exc:
-            status = type(exc).__name__
-            conn.keep_alive = False
-        t1 = time.perf_counter()
-        if t0 >= start and t1 <= stop:
-            tally.latencies.append(t1 - t0)
-            tally.statuses[status] += 1
-    if conn is not None and conn.transport is not None:
-        conn.transport.close()
-
-
-async def _aiohttp_workers(spec: Spec, start: float, stop: float, tally: Tally) -> None:
-    import aiohttp
-
-    base = f"http://{spec.host}:{spec.port}"
-    connector = aiohttp.TCPConnector(limit=spec.connections)
-    timeout = aiohttp.ClientTimeout(total=spec.warmup + spec.duration + 10)
-    async with aiohttp.ClientSession(
-        connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=timeout
-    ) as session:
-
-        async def worker(offset: int) -> None:
-            i = offset
-            headers = dict(spec.headers)
-            while time.perf_counter() < stop:
-                path = spec.paths[i % len(spec.paths)]
-                body = spec.bodies[i % len(spec.bodies)]
-                i += 1
-                if body is not None:
-                    headers["Content-Type"] = "application/json"
-                t0 = time.perf_counter()
-                try:
-                    async with session.request(
-                        spec.method, base + path, data=body, headers=headers
-                    ) as response:
-                        await response.read()
-                        status: int | str = response.status
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    status = type(exc).__name__
-                t1 = time.perf_counter()
-                if t0 >= start and t1 <= stop:
-                    tally.latencies.append(t1 - t0)
-                    tally.statuses[status] += 1
-
-        await asyncio.gather(*(worker(n * 7919) for n in range(spec.connections)))
-
-
-async def _load(spec: Spec) -> dict[str, Any]:
-    begin = time.perf_counter()
-    start = begin + spec.warmup
-    stop = start + spec.duration
-    tally = Tally()
-    marks: dict[str, Any] = {}
-
-    async def mark() -> None:
-        """CPU use of this process and of the server over the measured window only."""
-        await asyncio.sleep(max(0.0, start - time.perf_counter()))
-        marks["t0"] = time.perf_counter()
-        marks["client0"] = time.process_time()
-        marks["server0"] = _cpu_seconds(spec.server_pid)
-        marks["machine0"] = _machine_busy_seconds()
-        marks["postgres0"] = _postgres_seconds()
-        spy = None
-        if spec.profile:
-            spy = await asyncio.create_subprocess_exec(
-                *spec.profile, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-        await asyncio.sleep(max(0.0, stop - time.perf_counter()))
-        marks["t1"] = time.perf_counter()
-        marks["client1"] = time.process_time()
-        marks["server1"] = _cpu_seconds(spec.server_pid)
-        marks["machine1"] = _machine_busy_seconds()
-        marks["postgres1"] = _postgres_seconds()
-        if spy is not None:
-            try:
-                await asyncio.wait_for(spy.wait(), 30)
-            except TimeoutError:
-                spy.kill()
-                await spy.wait()
-
-    marker = asyncio.create_task(mark())
-    if spec.client == "aiohttp":
-        workers = [asyncio.create_task(_aiohttp_workers(spec, start, stop, tally))]
-    else:
-        requests = _raw_requests(spec)
-        workers = [
-            asyncio.create_task(_raw_worker(spec, requests, n * 7919, start, stop, tally))
-            for n in range(spec.connections)
-        ]
-    # Requests still unanswered well after the window are given up (and counted).
-    done, stuck = await asyncio.wait(workers, timeout=stop + 10 - time.perf_counter())
-    for task in done:
-        if task.exception() is not None:  # e.g. a connection refused: counted, not raised
-            tally.statuses[f"worker {type(task.exception()).__name__}"] += 1
-    for task in stuck:
-        task.cancel()
-    if stuck:
-        tally.statuses["stuck"] += len(stuck)
-    await marker
-    wall = marks["t1"] - marks["t0"]
-    server_cpu = None
-    if marks["server0"] is not None and marks["server1"] is not None:
-        server_cpu = (marks["server1"] - marks["server0"]) / wall
-    client_cpu = (marks["client1"] - marks["client0"]) / wall
-    postgres_cpu = (marks["postgres1"] - marks["postgres0"]) / wall
-    other_cpu = None
-    if server_cpu is not None and marks["machine0"] is not None and marks["machine1"] is not None:
-        machine_cpu = (marks["machine1"] - marks["machine0"]) / wall
-        other_cpu = max(0.0, machine_cpu - server_cpu - client_cpu - postgres_cpu)
-    lat = sorted(tally.latencies)
-    ok = tally.statuses.get(spec.expect, 0)
-
-    def pct(q: float) -> float | None:
-        return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000 if lat else None
-
-    return {
-        "requests": len(lat),
-        "ok": ok,
-        "rps": ok / spec.duration,
-        "p50_ms": pct(0.50),
-        "p99_ms": pct(0.99),
-        "statuses": {str(k): v for k, v in tally.statuses.items()},
-        "client_cpu": client_cpu,
-        "server_cpu": server_cpu,
-        "server_us_per_request": server_cpu * spec.duration / ok * 1e6
-        if server_cpu is not None and ok
-        else None,
-        "postgres_cpu": postgres_cpu,
-        "other_cpu": other_cpu,
-    }
-
-
-def run_load(spec_json: str) -> None:
-    spec = Spec(**json.loads(spec_json))
-    print(json.dumps(asyncio.run(_load(spec))), flush=True)
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -385,18 +91,6 @@ def wait_http(port: int, path: str, proc: subprocess.Popen[bytes], timeout: floa
                 return
         time.sleep(0.1)
     raise RuntimeError(f"no answer on {path} within {timeout:.0f} s")
-
-
-def filing(intake_code: str, n: int) -> dict[str, Any]:
-    """The body of ``POST /api/cases``, as in tests/support.py ``filing``."""
-    return {
-        "intake_code": intake_code,
-        "category": "rent",
-        "applicant": {"name": f"小燕{n}", "phone": "13800000000", "address": "太阳镇太源村"},
-        "respondent": {"name": "杭州某美食广场有限公司", "language": "zh-CN"},
-        "facts": "租下商铺一间，因生意不好未付租金，也未解除合同。",
-        "claims": "请求减免部分租金并解除合同。",
-    }
 
 
 class Processes:
@@ -564,7 +258,7 @@ def seed_odr(
     wait_http(port, "/healthz", server)
     started = time.monotonic()
     try:
-        codes = asyncio.run(_file_cases(base, intake_code, opts.cases))
+        codes = asyncio.run(file_cases(base, intake_code, opts.cases))
     except Exception as exc:
         log = (data_dir / "serve.log").read_text("utf-8", "replace")
         tail = "\n".join(line for line in log.splitlines() if "aiohttp.access" not in line)
@@ -579,53 +273,6 @@ def seed_odr(
     status, body = http_call(port, "POST", "/api/session", {"code": codes[0]})
     assert status == 200 and body.get("csrf_token"), (status, body)
     return server, port, intake_code, codes
-
-
-async def _file_cases(base: str, intake_code: str, n: int) -> list[str]:
-    import aiohttp
-
-    codes: list[str] = []
-    timeout = aiohttp.ClientTimeout(total=30)
-    async with aiohttp.ClientSession(
-        timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
-    ) as session:
-        semaphore = asyncio.Semaphore(8)
-
-        async def file_one(i: int) -> None:
-            async with (
-                semaphore,
-                session.post(f"{base}/api/cases", json=filing(intake_code, i)) as response,
-            ):
-                text = await response.text()
-                if response.status != 201:
-                    raise RuntimeError(f"filing failed: {response.status} {text[:300]}")
-                codes.append(json.loads(text)["applicant"]["code"])
-
-        await asyncio.wait_for(asyncio.gather(*(file_one(i) for i in range(n))), 300)
-    return codes
-
-
-def create_database(url: str) -> tuple[str, str]:
-    """A fresh database on the PostgreSQL server of ``url``: (its URL, the admin URL)."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url)
-    name = f"odr_bench_{secrets.token_hex(4)}"
-    admin = base.set(drivername="postgresql", database="postgres")
-    admin_url = admin.render_as_string(hide_password=False)
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return base.set(database=name).render_as_string(hide_password=False), admin_url
-
-
-def drop_database(url: str, admin_url: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    name = make_url(url).database
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def bench_odr(
@@ -680,150 +327,6 @@ def bench_bare(opts: Options, procs: Processes, results: list[dict[str, Any]]) -
         results[-1]["label"] = "(a) bare aiohttp JSON handler"
     finally:
         procs.stop(server)
-
-
-def fmt(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def report(results: list[dict[str, Any]], opts: Options) -> None:
-    bare = next((r["rps"] for r in results if r["name"] == "bare"), None)
-    bare_us = next((r["server_us_per_request"] for r in results if r["name"] == "bare"), None)
-    pinned = (
-        f"server pinned to CPU {opts.server_cpu}, load generator to CPU {opts.client_cpu}"
-        if opts.server_cpu is not None
-        else "not pinned"
-    )
-    print()
-    print(
-        f"{opts.connections} keep-alive connections, {opts.warmup:g} s warm-up + "
-        f"{opts.duration:g} s measured per target, best of {opts.repeat}, "
-        f"client={opts.client}, {pinned}"
-    )
-    header = (
-        f"{'target':<38} {'req/s':>8} {'vs bare':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'server':>7} {'client':>7} {'pg':>5} {'other':>6} {'µs/req':>7} {'cost':>6}  notes"
-    )
-    print(header)
-    print("-" * (len(header) + 20))
-    saturated, busy = [], []
-    for r in results:
-        ratio = r["rps"] / bare if bare else None
-        cost = (
-            bare_us / r["server_us_per_request"] if bare_us and r["server_us_per_request"] else None
-        )
-        notes = []
-        if r["name"] != "bare" and ratio is not None:
-            notes.append("meets 1/3" if ratio >= TARGET_RATIO else "BELOW 1/3")
-        bad = {k: v for k, v in r["statuses"].items() if k != "200"}
-        if bad:
-            notes.append(f"non-200: {bad}")
-        if r["client_cpu"] >= SATURATED:
-            notes.append("CLIENT SATURATED")
-            saturated.append(r["label"])
-        if r["other_cpu"] is not None and r["other_cpu"] >= OTHER_LOAD:
-            notes.append("MACHINE BUSY")
-            busy.append(r["label"])
-        if len(r.get("runs", [])) > 1:
-            notes.append("runs " + "/".join(str(x) for x in r["runs"]))
-
-        def pct(v: float | None) -> str:
-            return "-" if v is None else f"{v * 100:.0f}%"
-
-        print(
-            f"{r['label']:<38} {r['rps']:>8.0f} {fmt(ratio, '>8.3f')} "
-            f"{fmt(r['p50_ms'], '>7.2f')} {fmt(r['p99_ms'], '>7.2f')} "
-            f"{pct(r['server_cpu']):>7} {pct(r['client_cpu']):>7} "
-            f"{pct(r['postgres_cpu']):>5} {pct(r['other_cpu']):>6} "
-            f"{fmt(r['server_us_per_request'], '>7.0f')} {fmt(cost, '>6.3f')}  " + "; ".join(notes)
-        )
-    print()
-    print(
-        "server / client / pg / other: CPU used during the measured window, in % of one core,"
-        " by the server process (all its threads), by the load generator, by PostgreSQL's"
-        " processes, and by everything else on the machine. µs/req: server CPU time per"
-        " answered request; cost: the bare handler's µs/req divided by this one's, i.e. the"
-        " ratio to expect with the server's core saturated."
-    )
-    if saturated:
-        print(
-            f"NOTE: the load generator used >= {SATURATED:.0%} of its core for: "
-            + ", ".join(saturated)
-            + ". Those rates are a lower bound of what the server can do (the client, not"
-            " the server, was the limit); see bench/README.md."
-        )
-    if busy:
-        print(
-            f"NOTE: other processes used >= {OTHER_LOAD:.0%} of a core during: "
-            + ", ".join(busy)
-            + ". Those figures are disturbed; run again on a quiet machine (or use --repeat)."
-        )
-    if not saturated and not busy and all((r["server_cpu"] or 0) < SATURATED for r in results):
-        print(
-            "NOTE: neither the server nor the load generator kept its core busy: the limit is"
-            " elsewhere (too few connections, wake-ups between the two processes); see"
-            " bench/README.md."
-        )
-
-
-# Landmarks in the server's stacks (regular expressions on py-spy's "fn (file:line)" frames
-# joined by ";"): the share of samples with such a frame, or frame sequence, on the stack.
-LANDMARKS = {
-    "intake: microcourt_by_intake": r"microcourt_by_intake \(odr/",
-    "intake: session.get(Court)": r"get_intake\.<locals>\.look_up \([^)]*\);Session\.get \(",
-    "redeem (code look-up + audit)": r"redeem \(odr/services/codes\.py",
-    "  audit.append": r"append \(odr/services/audit\.py",
-    "  Ed25519 sign": r"AuditKey\.sign \(",
-    "sessions.start": r"start \(odr/services/sessions\.py",
-    "ORM flush": r"Session\._flush \(",
-    "BEGIN (odr listener)": r"_begin \(odr/store/db\.py",
-    "pool pre-ping": r"do_ping \(",
-    "rollback": r"do_rollback \(",
-    "commit": r"do_commit \(",
-    "read_json": r"read_json \(odr/",
-    "access log": r"AccessLogger\.log \(",
-    "event loop waiting (epoll)": r"EpollSelector\.select \(",
-    "pool thread waiting for work": r"_worker \(concurrent/futures/thread\.py:\d+\)$",
-}
-
-
-def summarise_profiles(directory: Path, top: int = 12) -> None:
-    """Where the server's samples went, from py-spy's raw (collapsed stack) output."""
-    for path in sorted(directory.glob("*.txt")):
-        own: Counter[str] = Counter()
-        under: Counter[str] = Counter()
-        threads: Counter[str] = Counter()
-        stacks: list[tuple[str, int]] = []
-        total = 0
-        for line in path.read_text("utf-8", "replace").splitlines():
-            stack, _, count_text = line.rpartition(" ")
-            if not count_text.isdigit() or not stack:
-                continue
-            count = int(count_text)
-            stacks.append((stack, count))
-            frames = stack.split(";")
-            total += count
-            threads["event loop" if frames[0].startswith("<module>") else "threads"] += count
-            own[frames[-1]] += count
-            for frame in set(frames):
-                under[frame] += count
-        if not total:
-            continue
-        split = ", ".join(f"{k} {v / total:.0%}" for k, v in threads.most_common())
-        print(f"\nprofile {path.stem}: {total} samples of active threads ({split})")
-        print("  landmarks (share of samples with it on the stack):")
-        for label, needle in LANDMARKS.items():
-            pattern = re.compile(needle)
-            hits = sum(c for stack, c in stacks if pattern.search(stack))
-            if hits:
-                print(f"    {hits / total:6.1%}  {label}")
-        print("  most time in (self):")
-        for name, count in own.most_common(top):
-            print(f"    {count / total:6.1%}  {name[:110]}")
-        print("  most time under (inclusive), project code only:")
-        mine = [(n, c) for n, c in under.most_common() if "(odr/" in n]
-        for name, count in mine[:top]:
-            print(f"    {count / total:6.1%}  {name[:110]}")
 
 
 def main() -> None:
