@@ -28,15 +28,21 @@ def odr_env(**extra: str) -> dict[str, str]:
 
 
 def odr(
-    data_dir: Path, db_url: str, *args: str, stdin: str = "", timeout: float = 60
+    data_dir: Path,
+    db_url: str,
+    *args: str,
+    stdin: str = "",
+    timeout: float = 60,
+    lang: str = "en",
 ) -> subprocess.CompletedProcess[str]:
-    """``odr --data-dir D --database-url U ARGS...``; never raises on a non-zero exit."""
+    """``odr --data-dir D --database-url U ARGS...``; never raises on a non-zero exit. Its
+    messages in ``lang`` (ODR_DEFAULT_LANGUAGE; the command's own default is zh-CN)."""
     return subprocess.run(
         [ODR, "--data-dir", str(data_dir), "--database-url", db_url, *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=odr_env(),
+        env=odr_env(ODR_DEFAULT_LANGUAGE=lang),
         timeout=timeout,
         check=False,
     )

@@ -90,6 +90,27 @@ async def test_microcourt_add_prints_an_intake_code_the_api_accepts(
     refused(odr(data_dir, db_url, "court", "add", "Dup", "--short-code", court), "exists already")
 
 
+def test_the_command_speaks_the_courts_language_chinese_by_default(
+    data_dir: Path, db_url: str
+) -> None:
+    done = odr(data_dir, db_url, "init", lang="zh-CN")
+    assert done.stdout.startswith(f"已初始化 {data_dir}"), done.stdout
+    assert "法院认证机构证书：" in done.stdout
+    court = odr(data_dir, db_url, "court", "add", "余杭区法院", "--short-code", "YH", lang="zh-CN")
+    assert re.fullmatch(r"已添加法院 余杭区法院（YH），编号 \d+\n", court.stdout), court.stdout
+    added = odr(data_dir, db_url, "microcourt", "add", "上田村", "--court", "YH", lang="zh-CN")
+    assert re.search(r"^受理码：[0-9A-Z]{4}-[0-9A-Z]{4}$", added.stdout, re.MULTILINE), added.stdout
+    missing = odr(data_dir, db_url, "microcourt", "add", "X", "--court", "ZZ", lang="zh-CN")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert missing.stderr.startswith("odr：没有找到该法院。"), missing.stderr
+    verified = odr(data_dir, db_url, "audit", "verify", lang="zh-CN")
+    assert verified.stdout.startswith("审计日志核验通过："), verified.stdout
+    demo = odr(data_dir, db_url, "demo", lang="zh-CN")
+    assert demo.returncode == 0, demo.stderr
+    assert "演示法院：" in demo.stdout and "工作人员登录（用户名 / 密码）：" in demo.stdout
+    assert "Demo court" not in demo.stdout
+
+
 def test_duplicate_court_in_other_case_is_refused_cleanly(
     data_dir: Path, db_url: str, court: str
 ) -> None:

@@ -59,7 +59,7 @@ def test_demo_seeds_a_confirmed_ruling_once(tmp_path: Path, db_url: str) -> None
     done = odr(data_dir, db_url, "verify", "--lang", "en", str(path))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "final document" in done.stdout and "Judge" in done.stdout
-    done = odr(data_dir, db_url, "verify", str(path))  # the court's language by default
+    done = odr(data_dir, db_url, "verify", str(path), lang="zh-CN")  # the court's, by default
     assert "最终文书" in done.stdout and "审判员" in done.stdout
     altered = tmp_path / "altered.pdf"
     altered.write_bytes(path.read_bytes() + b"\n%% appended\n")

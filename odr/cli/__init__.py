@@ -14,7 +14,7 @@ from odr.cli import verify as verify_cli
 from odr.domain import codes
 from odr.domain.actors import Role
 from odr.errors import OdrError
-from odr.i18n import translate
+from odr.i18n import DEFAULT, translate
 from odr.services import audit, courts
 from odr.services.startup import opened_store
 from odr.settings import Settings
@@ -78,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Messages are in the court's language (ODR_DEFAULT_LANGUAGE, zh-CN by default)."""
     args = _parser().parse_args(argv)
+    lang = DEFAULT
     try:
         settings = Settings.load(
             data_dir=args.data_dir,
@@ -86,10 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=getattr(args, "host", None),
             port=getattr(args, "port", None),
         )
+        lang = settings.default_language
         return _run(args, settings)
     except OdrError as exc:
-        message = translate(f"error.{exc.code}", "en", **exc.params)
-        print(f"odr: {message}" + (f" ({exc.field})" if exc.field else ""), file=sys.stderr)
+        message = translate(f"error.{exc.code}", lang, **exc.params)
+        line = translate("cli.error", lang, message=message)
+        print(line + (f" ({exc.field})" if exc.field else ""), file=sys.stderr)
         return 2
 
 
@@ -103,10 +107,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return probe_cli.run(args)
     if args.command == "verify":  # needs no database when given --ca
         return verify_cli.run(args, settings)
+
+    def say(key: str, **params: object) -> None:
+        print(translate(key, settings.default_language, **params))
+
     with opened_store(settings) as (db, key):
         match args.command, getattr(args, "action", None):
             case "init", _:
-                print(f"initialised {settings.data_dir} ({_safe_url(settings.db_url)})")
+                say(
+                    "cli.init.done", data_dir=settings.data_dir, database=_safe_url(settings.db_url)
+                )
                 print(verify_cli.init_keys(settings))
             case "user", "add":
                 password = sys.stdin.readline().rstrip("\n")
@@ -122,31 +132,34 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                     args.display_name,
                     tuple(args.microcourt),
                 )
-                print(f"user {user.username} ({user.role}) added, id {user.id}")
+                say("cli.user.added", username=user.username, role=user.role, id=user.id)
             case "court", "add":
                 court = db.write_sync(courts.add_court, key, args.name, args.short_code, args.place)
-                print(f"court {court.name} ({court.short_code}) added, id {court.id}")
+                say("cli.court.added", name=court.name, short_code=court.short_code, id=court.id)
             case "microcourt", "add":
                 court_id = db.read_sync(courts.court_id_of, args.court)
                 micro = db.write_sync(
                     courts.add_microcourt, key, court_id, args.name, args.place, args.category
                 )
-                print(f"micro-court {micro.name} added, id {micro.id}")
-                print(f"intake code: {codes.display(micro.intake_code)}")
+                say("cli.microcourt.added", name=micro.name, id=micro.id)
+                say("cli.microcourt.intake_code", code=codes.display(micro.intake_code))
             case "audit", "verify":
                 result = db.read_sync(audit.verify, key.public)
                 if not result.ok:
                     for problem in result.problems:
-                        print(f"FAIL: {problem}", file=sys.stderr)
-                    print(f"audit log FAILED verification ({len(result.problems)} problems)")
+                        line = translate(
+                            "cli.audit.problem", settings.default_language, problem=problem
+                        )
+                        print(line, file=sys.stderr)
+                    say("cli.audit.failed", count=len(result.problems))
                     return 1
-                print(f"audit log OK: {result.size} entries, root {result.root}")
+                say("cli.audit.ok", size=result.size, root=result.root)
             case "demo", _:
                 seeded = demo.seed_all(settings, db, key)
                 print(
                     json.dumps(seeded, ensure_ascii=False, indent=2)
                     if args.json
-                    else demo.describe(seeded)
+                    else demo.describe(seeded, settings.default_language)
                 )
     return 0
 

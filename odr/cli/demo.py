@@ -13,6 +13,7 @@ from typing import Any
 
 from odr.domain import codes
 from odr.domain.actors import Role
+from odr.i18n import DEFAULT, translate
 from odr.services import courts
 from odr.services.audit import AuditKey
 from odr.settings import Settings
@@ -88,24 +89,30 @@ def seed_all(settings: Settings, db: Database, key: AuditKey) -> dict[str, Any]:
     return seeded
 
 
-def describe(seeded: dict[str, Any]) -> str:
+def describe(seeded: dict[str, Any], lang: str = DEFAULT) -> str:
+    """The seed for people, in ``lang``."""
+
+    def tr(key: str, **params: Any) -> str:
+        return translate(f"cli.demo.{key}", lang, **params)
+
+    base = seeded["base_url"]
     lines = [
-        f"Demo court:   {seeded['court']}",
-        f"Micro-court:  {seeded['microcourt']}   intake code {seeded['intake_code']}",
-        f"Open:         {seeded['base_url']}/",
-        f"Terminal:     {seeded['base_url']}/kiosk?intake={seeded['intake_code']}",
-        f"Staff:        {seeded['base_url']}/console",
-        "Staff logins (username / password):",
+        tr("court", court=seeded["court"]),
+        tr("microcourt", microcourt=seeded["microcourt"], intake_code=seeded["intake_code"]),
+        tr("open", url=f"{base}/"),
+        tr("terminal", url=f"{base}/kiosk?intake={seeded['intake_code']}"),
+        tr("console", url=f"{base}/console"),
+        tr("logins"),
     ]
     lines += [f"  {u['role']:<9} {u['username']} / {u['password']}" for u in seeded["users"]]
     if "hearing" in seeded:  # Hearings
         hearing = seeded["hearing"]
-        lines.append(f"Demo hearing: {hearing['id']} (case {hearing.get('number', '')}), open now")
-        lines += [f"  {role:<9} code {code}" for role, code in hearing["codes"].items()]
-        lines.append(f"  join at    {seeded['base_url']}/hearing?id={hearing['id']}")
+        lines.append(tr("hearing", id=hearing["id"], number=hearing.get("number", "")))
+        lines += [f"  {role:<9} {tr('code')} {code}" for role, code in hearing["codes"].items()]
+        lines.append(f"  {tr('join'):<9} {base}/hearing?id={hearing['id']}")
     if "documents" in seeded:  # Settlement documents
         docs = seeded["documents"]
-        lines.append(f"Agreement:    {docs['agreement_url']}  (signed by all)")
-        lines.append(f"Ruling:       {docs['ruling_url']}  (confirmed)")
-        lines.append(f"Verify:       {docs['verify_url']}   court CA {docs['ca_url']}")
+        lines.append(tr("agreement", url=docs["agreement_url"]))
+        lines.append(tr("ruling", url=docs["ruling_url"]))
+        lines.append(tr("verify", url=docs["verify_url"], ca_url=docs["ca_url"]))
     return "\n".join(lines)

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     password = None
     if args.user is not None:
         if not args.password_stdin:
-            print("odr probe: --user needs --password-stdin", file=sys.stderr)
+            print(translate("cli.probe.needs_password", args.lang), file=sys.stderr)
             return 2
         password = sys.stdin.readline().rstrip("\n")
     try:
@@ -62,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     except ProbeError as exc:
-        print(f"odr probe: {exc.message or exc.code} ({exc.code})", file=sys.stderr)
+        message = translate(
+            "cli.probe.failed", args.lang, message=exc.message or exc.code, code=exc.code
+        )
+        print(message, file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

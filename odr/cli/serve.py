@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from odr.http.app import create_app
+from odr.i18n import translate
 from odr.settings import Settings
 
 
@@ -16,21 +17,24 @@ def serve(settings: Settings) -> None:
     app = create_app(settings)
 
     async def announce(_app: web.Application) -> None:
-        print(f"微法庭 ODR is serving on {settings.public_url}/", flush=True)
-        print(f"  data folder: {settings.data_dir.resolve()}", flush=True)
+        def say(key: str, **params: object) -> None:
+            print(translate(key, settings.default_language, **params), flush=True)
+
+        say("cli.serve.serving", url=f"{settings.public_url}/")
+        say("cli.serve.data", path=settings.data_dir.resolve())
         demo = settings.data_dir / "demo.json"
         if demo.exists():
             seeded = json.loads(demo.read_text("utf-8"))
-            print(
-                f"  villagers apply there with the intake code {seeded['intake_code']}"
-                f" ({seeded['microcourt']})",
-                flush=True,
+            say(
+                "cli.serve.intake",
+                intake_code=seeded["intake_code"],
+                microcourt=seeded["microcourt"],
             )
-            print(f"  staff log in there with (see {demo}):", flush=True)
+            say("cli.serve.logins", path=demo)
             for user in seeded["users"]:
                 print(f"    {user['role']:<9} {user['username']} / {user['password']}", flush=True)
         else:
-            print("  add staff with: odr user add NAME --role ROLE --password-stdin", flush=True)
+            say("cli.serve.add_staff")
 
     app.on_startup.append(announce)
     access_log = logging.getLogger("aiohttp.access") if settings.access_log else None

@@ -47,25 +47,29 @@ def init_keys(settings: Settings) -> str:
     court_keys.ensure_ca(settings)
     where = settings.keys_dir / court_keys.CA_CERT
     if generated:
-        return (
-            f"court CA: {where} (key encrypted with the generated passphrase in "
-            f"{settings.keys_dir / court_keys.PASSPHRASE_FILE}; set ODR_CA_PASSPHRASE to use your own)"
+        passphrase_file = settings.keys_dir / court_keys.PASSPHRASE_FILE
+        return translate(
+            "cli.init.ca_generated",
+            settings.default_language,
+            path=where,
+            passphrase_file=passphrase_file,
         )
-    return f"court CA: {where} (key encrypted with ODR_CA_PASSPHRASE)"
+    return translate("cli.init.ca_own", settings.default_language, path=where)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     path: Path = args.file
+    lang = args.lang or settings.default_language
     try:
         pdf = path.read_bytes()
     except OSError as exc:
-        print(f"odr: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        print(translate("cli.cannot_read", lang, path=path, reason=exc.strerror), file=sys.stderr)
         return 2
     ca_path: Path = args.ca or settings.keys_dir / court_keys.CA_CERT
     try:
         ca_pem = ca_path.read_bytes()
     except OSError:
-        print(f"odr: no CA certificate at {ca_path} (use --ca)", file=sys.stderr)
+        print(translate("cli.no_ca", lang, path=ca_path), file=sys.stderr)
         return 2
     from documents.checks import verify_bytes  # pyHanko: loaded only for this command
     from odr.errors import InvalidInput
@@ -73,10 +77,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = verify_bytes(pdf, ca_pem)
     except InvalidInput:
-        print(f"odr: {ca_path} is not a PEM certificate (use --ca)", file=sys.stderr)
+        print(translate("cli.not_pem", lang, path=ca_path), file=sys.stderr)
         return 2
     record = _record(settings, report.sha256) if args.ca is None else None
-    lang = args.lang or settings.default_language
     if args.json:
         print(json.dumps(_as_json(report, record, lang), ensure_ascii=False, indent=2))
     else:

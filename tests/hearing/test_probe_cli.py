@@ -91,4 +91,4 @@ async def test_probe_cli_exit_status_and_message_on_refusal(
     argv = ["probe", "--server", url, "--origin", ORIGIN, "--hearing", str(hearing["id"])]
     code, out, err = await run_cli([*argv, "--code", "0000-0000-0000"])
     assert code == 2 and out == ""
-    assert "(code_unknown)" in err
+    assert "个人码不正确" in err and "（code_unknown）" in err  # in zh-CN, the default
