@@ -33,16 +33,16 @@ def odr(
     *args: str,
     stdin: str = "",
     timeout: float = 60,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``odr --data-dir D --database-url U ARGS...``; never raises on a non-zero exit. Its
-    messages in ``lang`` (ODR_DEFAULT_LANGUAGE; the command's own default is zh-CN)."""
+    messages in ``lang`` when given (ODR_DEFAULT_LANGUAGE), else in zh-CN, the default."""
     return subprocess.run(
         [ODR, "--data-dir", str(data_dir), "--database-url", db_url, *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=odr_env(ODR_DEFAULT_LANGUAGE=lang),
+        env=odr_env(**({"ODR_DEFAULT_LANGUAGE": lang} if lang else {})),
         timeout=timeout,
         check=False,
     )

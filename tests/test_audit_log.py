@@ -42,7 +42,7 @@ class Log:
     size: int
 
     def verify(self) -> subprocess.CompletedProcess[str]:
-        return odr(self.data_dir, self.db_url, "audit", "verify")
+        return odr(self.data_dir, self.db_url, "audit", "verify", lang="en")
 
     def sql(self, statement: str, **params: object) -> int:
         with self.engine.begin() as conn:

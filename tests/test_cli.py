@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import stat
@@ -10,13 +11,17 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from procs import odr
+from procs import odr as odr_in
 
 from odr.domain import codes
 from odr.http.app import create_app
 from odr.services import audit, courts
 from odr.services.startup import opened_store
 from odr.settings import Settings
+
+# The messages asserted below are the English ones (ODR_DEFAULT_LANGUAGE=en); the Chinese
+# default has its own test.
+odr = functools.partial(odr_in, lang="en")
 
 PASSWORD = "correct horse battery"
 
@@ -93,19 +98,19 @@ async def test_microcourt_add_prints_an_intake_code_the_api_accepts(
 def test_the_command_speaks_the_courts_language_chinese_by_default(
     data_dir: Path, db_url: str
 ) -> None:
-    done = odr(data_dir, db_url, "init", lang="zh-CN")
+    done = odr_in(data_dir, db_url, "init")
     assert done.stdout.startswith(f"已初始化 {data_dir}"), done.stdout
     assert "法院认证机构证书：" in done.stdout
-    court = odr(data_dir, db_url, "court", "add", "余杭区法院", "--short-code", "YH", lang="zh-CN")
+    court = odr_in(data_dir, db_url, "court", "add", "余杭区法院", "--short-code", "YH")
     assert re.fullmatch(r"已添加法院 余杭区法院（YH），编号 \d+\n", court.stdout), court.stdout
-    added = odr(data_dir, db_url, "microcourt", "add", "上田村", "--court", "YH", lang="zh-CN")
+    added = odr_in(data_dir, db_url, "microcourt", "add", "上田村", "--court", "YH")
     assert re.search(r"^受理码：[0-9A-Z]{4}-[0-9A-Z]{4}$", added.stdout, re.MULTILINE), added.stdout
-    missing = odr(data_dir, db_url, "microcourt", "add", "X", "--court", "ZZ", lang="zh-CN")
+    missing = odr_in(data_dir, db_url, "microcourt", "add", "X", "--court", "ZZ")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert missing.stderr.startswith("odr：没有找到该法院。"), missing.stderr
-    verified = odr(data_dir, db_url, "audit", "verify", lang="zh-CN")
+    verified = odr_in(data_dir, db_url, "audit", "verify")
     assert verified.stdout.startswith("审计日志核验通过："), verified.stdout
-    demo = odr(data_dir, db_url, "demo", lang="zh-CN")
+    demo = odr_in(data_dir, db_url, "demo")
     assert demo.returncode == 0, demo.stderr
     assert "演示法院：" in demo.stdout and "工作人员登录（用户名 / 密码）：" in demo.stdout
     assert "Demo court" not in demo.stdout

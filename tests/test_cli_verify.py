@@ -24,7 +24,7 @@ def test_init_creates_the_court_ca_once(tmp_path: Path, db_url: str) -> None:
     done = odr(data_dir, db_url, "init")
     assert done.returncode == 0, done.stderr
     keys = data_dir / "keys"
-    assert "court CA" in done.stdout and "ca-passphrase" in done.stdout
+    assert "法院认证机构证书" in done.stdout and "ca-passphrase" in done.stdout  # zh-CN: default
     assert (keys / "court-ca.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
     key_pem = (keys / "court-ca.key.pem").read_bytes()
     assert b"ENCRYPTED PRIVATE KEY" in key_pem  # encrypted at rest
@@ -59,7 +59,7 @@ def test_demo_seeds_a_confirmed_ruling_once(tmp_path: Path, db_url: str) -> None
     done = odr(data_dir, db_url, "verify", "--lang", "en", str(path))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "final document" in done.stdout and "Judge" in done.stdout
-    done = odr(data_dir, db_url, "verify", str(path), lang="zh-CN")  # the court's, by default
+    done = odr(data_dir, db_url, "verify", str(path))  # the court's language by default
     assert "最终文书" in done.stdout and "审判员" in done.stdout
     altered = tmp_path / "altered.pdf"
     altered.write_bytes(path.read_bytes() + b"\n%% appended\n")
@@ -69,16 +69,17 @@ def test_demo_seeds_a_confirmed_ruling_once(tmp_path: Path, db_url: str) -> None
 
 
 def test_verify_without_a_file_or_a_ca_exits_2(tmp_path: Path, db_url: str) -> None:
-    missing = odr(tmp_path / "data", db_url, "verify", str(tmp_path / "nope.pdf"))
+    missing = odr(tmp_path / "data", db_url, "verify", str(tmp_path / "nope.pdf"), lang="en")
     assert missing.returncode == 2
     assert "cannot read" in missing.stderr and "Traceback" not in missing.stderr
     pdf = tmp_path / "some.pdf"
     pdf.write_bytes(b"%PDF-1.7\n")
-    no_ca = odr(tmp_path / "empty", db_url, "verify", "--ca", str(tmp_path / "ca.pem"), str(pdf))
+    ca = str(tmp_path / "ca.pem")
+    no_ca = odr(tmp_path / "empty", db_url, "verify", "--ca", ca, str(pdf), lang="en")
     assert no_ca.returncode == 2
     assert "no CA certificate" in no_ca.stderr
     (tmp_path / "ca.pem").write_text("not a certificate")
-    bad_ca = odr(tmp_path / "empty", db_url, "verify", "--ca", str(tmp_path / "ca.pem"), str(pdf))
+    bad_ca = odr(tmp_path / "empty", db_url, "verify", "--ca", ca, str(pdf), lang="en")
     assert bad_ca.returncode == 2, bad_ca.stdout + bad_ca.stderr
     assert "not a PEM certificate" in bad_ca.stderr and "Traceback" not in bad_ca.stderr
     garbage = odr(tmp_path / "data", db_url, "init")

@@ -180,7 +180,7 @@ async def test_acknowledged_cases_survive_sigkill(tmp_path: Path, db_url: str) -
             assert not problems, problems[:10]
             verified = await asyncio.to_thread(odr, data_dir, db_url, "audit", "verify")
             assert verified.returncode == 0, verified.stderr
-            assert verified.stdout.startswith("audit log OK: ")
+            assert verified.stdout.startswith("审计日志核验通过：")
 
         # After the last restart the server takes new cases, numbered after all the others.
         latest = await file_one(server.base_url, intake_code)
