@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from odr.cli import demo
 from odr.cli import probe as probe_cli
@@ -108,8 +109,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "verify":  # needs no database when given --ca
         return verify_cli.run(args, settings)
 
-    def say(key: str, **params: object) -> None:
-        print(translate(key, settings.default_language, **params))
+    def say(key: str, to: TextIO = sys.stdout, **params: object) -> None:
+        print(translate(key, settings.default_language, **params), file=to)
 
     with opened_store(settings) as (db, key):
         match args.command, getattr(args, "action", None):
@@ -147,10 +148,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 result = db.read_sync(audit.verify, key.public)
                 if not result.ok:
                     for problem in result.problems:
-                        line = translate(
-                            "cli.audit.problem", settings.default_language, problem=problem
-                        )
-                        print(line, file=sys.stderr)
+                        say("cli.audit.problem", sys.stderr, problem=problem)
                     say("cli.audit.failed", count=len(result.problems))
                     return 1
                 say("cli.audit.ok", size=result.size, root=result.root)
