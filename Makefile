@@ -4,7 +4,7 @@
 # Debian packages (space separated), installed only when `dpkg -s` says one is missing:
 # what the server needs to run, and what only the tests need (a real browser).
 APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core
-APT_TEST_PACKAGES := chromium poppler-utils libnss3-tools zbar-tools
+APT_TEST_PACKAGES := chromium poppler-utils libnss3-tools zbar-tools iproute2 nftables
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +12,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: setup apt apt-test run test lint bench clean clean-data
+.PHONY: setup apt apt-test run test test-heavy lint bench clean clean-data
 
 setup: apt $(STAMP)
 
@@ -56,6 +56,10 @@ lint: setup
 # Static checks first, pytest last so its "N passed" summary is the final line.
 test: setup apt-test lint
 	$(PY) -m pytest
+
+# The heavy tests (marker `heavy`): API fuzzing, faults, weak links. .ci/run runs them after `make test`.
+test-heavy: setup apt-test
+	$(PY) -m pytest -m heavy
 
 # The benchmarks (their helper modules, load.py, lookups_report.py and seed.py, are not run).
 BENCHES := bench/lookups.py bench/hub.py bench/documents.py
