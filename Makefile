@@ -52,6 +52,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r odr signaling documents
 
 # Static checks first, pytest last so its "N passed" summary is the final line.
 test: setup apt-test lint

@@ -23,7 +23,7 @@ from odr.settings import Settings
 
 CA_CERT = "court-ca.pem"
 CA_KEY = "court-ca.key.pem"
-PASSPHRASE_FILE = "ca-passphrase"  # noqa: S105 (a file name)
+PASSPHRASE_FILE = "ca-passphrase"  # noqa: S105 - a file name, not a password  # nosec B105
 CA_NAME = "微法庭 ODR"
 
 

@@ -5,12 +5,14 @@ Each returns a bool; :func:`require` turns a refusal into :class:`Forbidden`.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from odr.domain.actors import Actor, CaseFacts, PartyActor, PartyRole, Role, Staff
 from odr.domain.case_state import CaseState
 from odr.errors import Forbidden, NotAuthenticated
 
 
-def _staff_of_court(actor: Actor, case: CaseFacts) -> bool:
+def _staff_of_court(actor: Actor, case: CaseFacts) -> TypeGuard[Staff]:
     if not isinstance(actor, Staff):
         return False
     if actor.role is Role.ADMIN and actor.court_id is None:
@@ -18,7 +20,7 @@ def _staff_of_court(actor: Actor, case: CaseFacts) -> bool:
     return actor.court_id == case.court_id
 
 
-def _is_party(actor: Actor, case: CaseFacts) -> bool:
+def _is_party(actor: Actor, case: CaseFacts) -> TypeGuard[PartyActor]:
     """A party of the case or its agent; an interpreter is not (see ``can_view_hearings``)."""
     if not isinstance(actor, PartyActor) or actor.role is PartyRole.INTERPRETER:
         return False
@@ -43,7 +45,6 @@ def can_view_case(actor: Actor, case: CaseFacts) -> bool:
         return True
     if not _staff_of_court(actor, case):
         return False
-    assert isinstance(actor, Staff)
     if actor.role is not Role.MEDIATOR:
         return True
     return case.mediator_id == actor.user_id or is_offered_to(actor, case)
@@ -53,7 +54,6 @@ def can_manage_case(actor: Actor, case: CaseFacts) -> bool:
     """Issue and revoke codes, add parties: clerks, admins, and the case's mediator."""
     if not _staff_of_court(actor, case):
         return False
-    assert isinstance(actor, Staff)
     if actor.role in (Role.CLERK, Role.ADMIN):
         return True
     return actor.role is Role.MEDIATOR and case.mediator_id == actor.user_id
@@ -74,13 +74,11 @@ def can_mediate(actor: Actor, case: CaseFacts) -> bool:
     """Start mediation, record settlement or failure: the assigned mediator."""
     if not _staff_of_court(actor, case):
         return False
-    assert isinstance(actor, Staff)
     return actor.role is Role.MEDIATOR and case.mediator_id == actor.user_id
 
 
 def can_withdraw(actor: Actor, case: CaseFacts) -> bool:
     if _is_party(actor, case):
-        assert isinstance(actor, PartyActor)
         return actor.role in (PartyRole.APPLICANT, PartyRole.APPLICANT_AGENT)
     return can_manage_case(actor, case)
 
@@ -97,7 +95,6 @@ def can_rule(actor: Actor, case: CaseFacts) -> bool:
 def can_close(actor: Actor, case: CaseFacts) -> bool:
     if not _staff_of_court(actor, case):
         return False
-    assert isinstance(actor, Staff)
     return actor.role in (Role.CLERK, Role.ADMIN, Role.JUDGE)
 
 
@@ -146,7 +143,6 @@ def can_schedule_hearing(actor: Actor, case: CaseFacts) -> bool:
     """Schedule, reschedule, cancel, invite: clerks, admins, judges, the case's mediator."""
     if not _staff_of_court(actor, case):
         return False
-    assert isinstance(actor, Staff)
     if actor.role in (Role.CLERK, Role.ADMIN, Role.JUDGE):
         return True
     return actor.role is Role.MEDIATOR and case.mediator_id == actor.user_id
