@@ -50,6 +50,12 @@ def can_view_case(actor: Actor, case: CaseFacts) -> bool:
     return case.mediator_id == actor.user_id or is_offered_to(actor, case)
 
 
+def can_see_contact_details(actor: Actor, case: CaseFacts) -> bool:
+    """Phone and identity numbers, postal and network addresses of the case's people (in the
+    case file and its history): the court's staff who see the case; never the parties."""
+    return isinstance(actor, Staff) and can_view_case(actor, case)
+
+
 def can_manage_case(actor: Actor, case: CaseFacts) -> bool:
     """Issue and revoke codes, add parties: clerks, admins, and the case's mediator."""
     if not _staff_of_court(actor, case):

@@ -7,7 +7,7 @@ import json
 from aiohttp import web
 from sqlmodel import Session
 
-from odr.domain.actors import Staff
+from odr.domain import access
 from odr.domain.case_state import CaseState
 from odr.errors import InvalidInput
 from odr.http.io import actor_of, actor_ref, int_param, read_json, respond
@@ -22,6 +22,7 @@ from odr.http.views.out import (
     code_out,
 )
 from odr.services import audit, cases, codes
+from odr.services.lookup import facts_of
 from odr.services.schemas import AddPartyIn, AssignIn, TransitionIn
 
 
@@ -47,7 +48,7 @@ async def get_case(request: web.Request) -> web.Response:
     def load(session: Session) -> CaseOut:
         case = cases.get_case(session, actor, case_id)
         micro = cases.microcourt_of(session, case)
-        full = isinstance(actor, Staff)
+        full = access.can_see_contact_details(actor, facts_of(case))
         parties = [PartyOut.of(p, full) for p in cases.parties_of(session, case_id)]
         summary = CaseSummary.of(case).model_dump()
         return CaseOut(
@@ -62,7 +63,8 @@ async def get_history(request: web.Request) -> web.Response:
     case_id = int_param(request, "case_id")
 
     def load(session: Session) -> History:
-        cases.get_case(session, actor, case_id)
+        case = cases.get_case(session, actor, case_id)
+        full = access.can_see_contact_details(actor, facts_of(case))
         return History(
             entries=[
                 HistoryEntry(
@@ -70,13 +72,18 @@ async def get_history(request: web.Request) -> web.Response:
                     time=e.created_at,
                     kind=e.kind,
                     actor=e.actor,
-                    details=json.loads(e.payload),
+                    details=_details(json.loads(e.payload), full),
                 )
                 for e in audit.case_history(session, case_id)
             ]
         )
 
     return respond(await request.app[DB].read(load))
+
+
+def _details(payload: dict[str, object], full: bool) -> dict[str, object]:
+    """An entry's details; where someone connected from is for the court's staff only."""
+    return payload if full else {k: v for k, v in payload.items() if k != "address"}
 
 
 async def post_transition(request: web.Request) -> web.Response:
