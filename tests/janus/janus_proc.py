@@ -31,8 +31,10 @@ PP_REC = shutil.which("janus-pp-rec")
 MEDIA_ADDRESS = "127.0.0.2"
 INTERFACE = "odrjanus0"  # its veth peer: odrjanus1
 LIBDIR = Path("/usr/lib/x86_64-linux-gnu/janus")
-UNUSED_PLUGINS = ("duktape", "echotest", "lua", "nosip", "recordplay", "sip", "streaming")
-UNUSED_PLUGINS += ("textroom", "videocall", "voicemail")
+UNUSED_PLUGINS = (
+    *("duktape", "echotest", "lua", "nosip", "recordplay"),
+    *("sip", "streaming", "textroom", "videocall", "voicemail"),
+)
 UNUSED_TRANSPORTS = ("mqtt", "nanomsg", "pfunix", "rabbitmq", "websockets")
 
 
@@ -107,7 +109,7 @@ class JanusProcess:
     def write_config(self) -> None:
         self.conf.mkdir(parents=True, exist_ok=True)
         self.recordings.mkdir(parents=True, exist_ok=True)
-        files = {
+        files: dict[str, dict[str, dict[str, str | int | bool]]] = {
             "janus.jcfg": {
                 "general": {
                     "configs_folder": str(self.conf),

@@ -100,9 +100,9 @@ async def test_the_record_converts_into_files_pyav_decodes(hearing: Hearing) -> 
     for feed, files in cameras.items():
         webm = await convert(files[0], rec_dir / f"{files[0].stem}.webm")
         with av.open(str(webm)) as container:
-            stream = container.streams.video[0]
-            assert stream.codec_context.name == "vp8"
-            frames = list(container.decode(stream))
+            video = container.streams.video[0]
+            assert video.codec_context.name == "vp8"
+            frames = list(container.decode(video))
         assert len(frames) > 20
         luma = frames[-1].to_ndarray(format="gray")
         h, w = luma.shape
@@ -110,10 +110,10 @@ async def test_the_record_converts_into_files_pyav_decodes(hearing: Hearing) -> 
         assert luma_id(level) == feed % 8, (feed, level, id_luma(feed))
 
     with av.open(str(wav)) as container:
-        stream = container.streams.audio[0]
-        rate = stream.rate
+        audio = container.streams.audio[0]
+        rate = int(audio.rate)
         samples = np.concatenate(
-            [frame.to_ndarray().reshape(-1) for frame in container.decode(stream)]
+            [frame.to_ndarray().reshape(-1) for frame in container.decode(audio)]
         )
     assert len(samples) > 2 * rate
     last = samples[-rate:]  # the last second of the mix: everyone speaking
