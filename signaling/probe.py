@@ -5,7 +5,12 @@ session cookie, opens one aiortc peer connection in the hearing's offer layout a
 sine tone at ``tone_hz(participant_id)`` and a moving test picture. From the ``media`` slot
 map it counts the video frames received from each other participant; from its ONE mixed
 audio track it measures the level of each other participant's tone (one DFT bin, as a
-Goertzel filter does), which tells whom it hears. See docs/protocol.md.
+Goertzel filter does), which tells whom it hears, and how continuous the sound it receives is
+(``signaling.media.continuity``). See docs/protocol.md.
+
+With ``reconnect=True`` (``odr probe``) it comes back on its own as the browser does: when the
+socket closes, or when its heartbeats go unanswered for as long as the server waits before
+dropping a participant, it connects again and makes a new peer connection.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 
 from signaling.ice import rtc_ice_servers
 from signaling.link_quality import link_quality
+from signaling.media.continuity import AudioContinuity
 from signaling.media.synthetic import (
     PatternTrack,
     ReceivedMedia,
@@ -37,6 +43,8 @@ NAMESPACE = "/hearing"
 SESSION_COOKIES = ("__Host-odr_session", "odr_session")
 PIECE = 4800  # 100 ms of 48 kHz audio: 10 Hz bins, tones are 40 Hz apart
 HEARD_LEVEL = 300.0  # tone amplitude (of 3000 sent) above which a participant counts as heard
+SILENT_BEATS = 3  # the server drops a participant not heard from for this many heartbeats
+ENDING = frozenset({"signal_removed", "signal_replaced", "hearing_closed"})  # do not come back
 
 
 class ProbeError(Exception):
@@ -62,6 +70,7 @@ class Probe:
         lang: str | None = None,
         media: bool = True,
         transports: tuple[str, ...] = ("websocket",),
+        reconnect: bool = False,
     ) -> None:
         self.server = server.rstrip("/")
         self.origin = origin or self.server
@@ -71,6 +80,13 @@ class Probe:
         self.lang = lang
         self.media = media
         self.transports = list(transports)
+        self.reconnect = reconnect
+        self.reconnections = 0
+        self.continuity = AudioContinuity()
+        self.started_at: float | None = None  # time.time() of the first login
+        self.joined_at: float | None = None  # time.time() of the first state
+        self._closing = False
+        self._reconnecting = False
         self.heartbeating = True
         self.cookie: str | None = None
         self.sio: socketio.AsyncClient | None = None
@@ -101,6 +117,8 @@ class Probe:
         await self._login("/api/login", {"username": username, "password": password})
 
     async def _login(self, path: str, body: dict[str, str]) -> None:
+        if self.started_at is None:
+            self.started_at = time.time()
         async with (
             aiohttp.ClientSession() as http,
             http.post(self.server + path, json=body, headers={"Origin": self.origin}) as r,
@@ -129,7 +147,11 @@ class Probe:
         sio.on("chat", self._on_chat, namespace=NAMESPACE)
         sio.on("recording", self._on_recording, namespace=NAMESPACE)
         sio.on("removed", self._on_removed, namespace=NAMESPACE)
-        sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
+
+        async def on_disconnect(*reason: Any) -> None:
+            await self._on_disconnect(sio)
+
+        sio.on("disconnect", on_disconnect, namespace=NAMESPACE)
         sio.on("connect_error", lambda *data: refused.extend(data), namespace=NAMESPACE)
         self.state = None
         self.gone.clear()
@@ -153,7 +175,12 @@ class Probe:
             if isinstance(data, dict):
                 raise ProbeError(data.get("code", "refused"), data.get("message", "")) from exc
             raise ProbeError("refused", str(detail or exc)) from exc
-        self._spawn(self._heartbeats())
+        except BaseException:  # cancelled (a reconnection's time limit): no half-made socket
+            self.sio = None
+            with contextlib.suppress(Exception):
+                await sio.disconnect()
+            raise
+        self._spawn(self._heartbeats(sio))
         return await self.wait_for(lambda s: True, within)
 
     async def emit(self, event: str, data: Any = None, within: float = 10.0) -> Any:
@@ -195,6 +222,8 @@ class Probe:
 
     async def _on_state(self, state: dict[str, Any]) -> None:
         self.state = state
+        if self.joined_at is None:
+            self.joined_at = time.time()
         self._changed.set()
         sid = self.sio.get_sid(NAMESPACE) if self.sio else None
         fresh = sid is not None and self._media_for != sid
@@ -224,9 +253,49 @@ class Probe:
         self.recording_events.append(data)
         self._changed.set()
 
-    async def _on_disconnect(self, *reason: Any) -> None:
+    async def _on_disconnect(self, sio: socketio.AsyncClient) -> None:
         self.gone.set()
         self._changed.set()
+        if self.reconnect and self._current(sio) and not self._closing:
+            self._spawn(self._reconnect(sio))
+
+    def _current(self, sio: socketio.AsyncClient) -> bool:
+        return self.sio is sio
+
+    def _ended(self) -> bool:
+        """Removed, replaced or closed: nothing to come back to."""
+        closed = (self.state or {}).get("state") == "closed"
+        return (
+            closed or self.removed is not None or any(e.get("code") in ENDING for e in self.errors)
+        )
+
+    async def _reconnect(self, dead: socketio.AsyncClient) -> None:
+        """The link was lost: a new socket (the server puts us back where we were), then a new
+        peer connection (``_on_state``: aiortc has no ICE restart). Retried until it works."""
+        if self._reconnecting or not self._current(dead):
+            return
+        self._reconnecting = True
+        try:
+            self.sio, self._media_for = None, None
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(dead.disconnect(), 1)
+            await self._close_media()
+            pause = 0.5
+            while not self._closing and not self._ended():
+                try:
+                    await asyncio.wait_for(self.connect(within=10), 15)
+                    self.reconnections += 1
+                    return
+                except ProbeError as exc:
+                    if exc.code != "refused":  # the server said no, with a reason: stay out
+                        self.errors.append({"code": exc.code, "message": exc.message})
+                        return
+                except (TimeoutError, OSError, aiohttp.ClientError):
+                    pass
+                await asyncio.sleep(pause)
+                pause = min(5.0, 2 * pause)
+        finally:
+            self._reconnecting = False
 
     async def _on_removed(self, data: dict[str, Any]) -> None:
         self.removed = data
@@ -249,7 +318,7 @@ class Probe:
         video = PatternTrack(me, self.width, self.height, self.fps)
         add_hearing_transceivers(pc, audio, video)
         self.pc = pc
-        self.received = ReceivedMedia(pc)
+        self.received = ReceivedMedia(pc, continuity=self.continuity)
         self._credited, self._frames_from, self.slots = {}, {}, {}
         await pc.setLocalDescription(await pc.createOffer())
         answer = await self.emit("offer", {"sdp": pc.localDescription.sdp, "type": "offer"})
@@ -314,17 +383,24 @@ class Probe:
         if self.received is not None:
             self.received.clear_audio()
 
-    async def _heartbeats(self) -> None:
-        while self.sio is not None and self.sio.connected:
+    async def _heartbeats(self, sio: socketio.AsyncClient) -> None:
+        answered = time.monotonic()
+        while self._current(sio) and sio.connected:
+            period = max(0.2, float((self.state or {}).get("heartbeat_seconds", 5)))
             started = time.perf_counter()
             with contextlib.suppress(Exception):
                 if not self.heartbeating:  # a frozen client, for tests
                     raise TimeoutError
-                ack = await self.emit("heartbeat", {}, within=5)
+                wait = min(5.0, SILENT_BEATS * period)
+                ack = await sio.call("heartbeat", {}, namespace=NAMESPACE, timeout=wait)
                 if ack.get("ok"):
                     self.heartbeat_rtts.append(time.perf_counter() - started)
-            period = (self.state or {}).get("heartbeat_seconds", 5)
-            await asyncio.sleep(max(0.2, float(period)))
+                    answered = time.monotonic()
+            if self.reconnect and time.monotonic() - answered > SILENT_BEATS * period:
+                # The server has dropped us by now; the socket may not know it for a while.
+                self._spawn(self._reconnect(sio))
+                return
+            await asyncio.sleep(period)
 
     async def _quality_reports(self, pc: RTCPeerConnection) -> None:
         sent_before, at_before = 0, time.monotonic()
@@ -356,6 +432,7 @@ class Probe:
         await self._close_media()
 
     async def close(self) -> None:
+        self._closing = True
         await self.drop()
         for task in list(self._tasks):
             task.cancel()
@@ -369,6 +446,27 @@ class Probe:
         task.add_done_callback(self._tasks.discard)
 
     # --- the report ----------------------------------------------------------------------
+
+    def audio_continuity(
+        self, start: float | None = None, end: float | None = None
+    ) -> dict[str, Any]:
+        """How continuously sound arrived between ``start`` (default: the first voiced frame)
+        and ``end`` (default: now), wall clock; see ``AudioContinuity.summary``."""
+        end = time.time() if end is None else end
+        first = self.continuity.first_voiced()
+        start = start if start is not None else (first if first is not None else end)
+        return self.continuity.summary(start, end)
+
+    def timing(self) -> dict[str, float | None]:
+        """Seconds from the first login to the first ``state`` and to the first sound heard."""
+        first = self.continuity.first_voiced()
+
+        def since(at: float | None) -> float | None:
+            if at is None or self.started_at is None:
+                return None
+            return round(at - self.started_at, 3)
+
+        return {"joined_s": since(self.joined_at), "first_audio_s": since(first)}
 
     def report(self) -> dict[str, Any]:
         """What the probe saw: its final state and what it received from everyone else."""
@@ -411,5 +509,8 @@ class Probe:
                 "median": round(1000 * statistics.median(rtts), 2) if rtts else None,
                 "max": round(1000 * rtts[-1], 2) if rtts else None,
             },
+            "timing": self.timing(),
+            "audio_continuity": self.audio_continuity(),
+            "reconnections": self.reconnections,
             "errors": self.errors,
         }

@@ -90,7 +90,14 @@ async def run_probe(
 ) -> dict[str, Any]:
     """Log in, join, stay ``seconds``, and return the report (``odr probe``)."""
     probe = Probe(
-        server, hearing_id, origin=origin, width=width, height=height, fps=fps, admit_all=admit_all
+        server,
+        hearing_id,
+        origin=origin,
+        width=width,
+        height=height,
+        fps=fps,
+        admit_all=admit_all,
+        reconnect=True,  # as the browser does: a lost link is joined again on its own
     )
     try:
         try:
@@ -116,6 +123,7 @@ def describe(report: dict[str, Any], lang: str = DEFAULT) -> str:
         return translate(key, lang, **params)
 
     room = str(report["room"] or "")
+    continuity, first = report["audio_continuity"], report["timing"]["first_audio_s"]
     lines = [
         t(
             "cli.probe.summary",
@@ -126,6 +134,13 @@ def describe(report: dict[str, Any], lang: str = DEFAULT) -> str:
             room=t(f"room.{room.split(':')[0]}") if room else "-",
         ),
         t("cli.probe.received", audio=report["audio_frames"], video=report["video_frames"]),
+        t(
+            "cli.probe.continuity",
+            percent=f"{100 * continuity['continuity']:.1f}",
+            gap=continuity["longest_gap_ms"],
+            first="-" if first is None else f"{first:.2f}",
+            reconnections=report["reconnections"],
+        ),
     ]
     for peer in report["peers"]:
         lines.append(

@@ -27,6 +27,7 @@ from aiortc.sdp import SessionDescription
 from av import AudioFrame, AudioResampler, VideoFrame
 
 from signaling.media.forward import VideoSlotTrack, VideoSource
+from signaling.media.jitter import tolerate_loss
 from signaling.media.mixer import CHUNK, SAMPLE_RATE, JitterBuffer, MixTrack
 from signaling.media.profile import FrameGate, VideoProfile, scaled
 
@@ -106,6 +107,7 @@ class Peer:
         lines = video_lines(sdp)
         audio = self.pc.addTransceiver(self.mix, direction="sendrecv")
         audio.setCodecPreferences(codecs_for("audio"))
+        tolerate_loss(audio.receiver)  # a lossy uplink must not lose a third of the voice
         for index in range(lines):
             slot = VideoSlotTrack(mid="")
             transceiver = self.pc.addTransceiver(

@@ -44,6 +44,8 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 from av import AudioFrame, AudioResampler, VideoFrame
 
+from signaling.media.continuity import AudioContinuity
+from signaling.media.jitter import tolerate_loss
 from signaling.media.peer import codecs_for
 
 SAMPLE_RATE = 48000
@@ -160,6 +162,7 @@ def add_hearing_transceivers(
 ) -> None:
     """The client side of the fixed offer layout: audio sendrecv, video sendrecv (slot 1), then
     five video recvonly (slots 2..6); VP8 and Opus only. A missing track makes its line recvonly.
+    The audio line gets the loss-tolerant jitter buffer (`signaling.media.jitter`).
 
     `pc` must be made by `hearing_peer_connection` (or with `bundlePolicy=MAX_BUNDLE`): with
     aiortc's default policy the lines made here lose their transport when the answer bundles
@@ -169,7 +172,8 @@ def add_hearing_transceivers(
         raise ValueError(
             "hearing peer connections need bundlePolicy=MAX_BUNDLE: use hearing_peer_connection()"
         )
-    pc.addTransceiver(audio or "audio", direction="sendrecv" if audio else "recvonly")
+    voice = pc.addTransceiver(audio or "audio", direction="sendrecv" if audio else "recvonly")
+    tolerate_loss(voice.receiver)
     pc.addTransceiver(video or "video", direction="sendrecv" if video else "recvonly")
     for _ in range(VIDEO_SLOTS - 1):
         pc.addTransceiver("video", direction="recvonly")
@@ -189,10 +193,17 @@ class SlotReception:
 
 class ReceivedMedia:
     """Consumes what a client peer connection receives: video frames per slot (by mid, with the
-    sender's id read from the picture) and the last seconds of the mixed audio."""
+    sender's id read from the picture) and the last seconds of the mixed audio; each audio frame
+    is also noted in ``continuity`` when given (which outlives this peer connection)."""
 
-    def __init__(self, pc: RTCPeerConnection, keep_seconds: float = 3.0) -> None:
+    def __init__(
+        self,
+        pc: RTCPeerConnection,
+        keep_seconds: float = 3.0,
+        continuity: AudioContinuity | None = None,
+    ) -> None:
         self._pc = pc
+        self.continuity = continuity
         self._tasks: list[asyncio.Task[None]] = []
         self.video: dict[str, SlotReception] = {}
         self.audio_frames = 0
@@ -215,6 +226,8 @@ class ReceivedMedia:
                 frame = await track.recv()
                 assert isinstance(frame, AudioFrame)
                 self.audio_frames += 1
+                if self.continuity is not None:
+                    self.continuity.frame(frame.to_ndarray())
                 for mono in self._resampler.resample(frame):
                     self._audio.append(mono.to_ndarray().reshape(-1))
 
