@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from io import BytesIO
 from typing import Any
 
+from asn1crypto import parser as asn1_parser
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
@@ -101,7 +102,10 @@ def _verify(pdf: bytes, context: ValidationContext, depth: int) -> Report:
     for signature in embedded:
         status = _validate(signature, context)
         statuses.append(status)
-        signers.append(_signer_report(signature.field_name or "", status))
+        report = _signer_report(signature.field_name or "", status)
+        if report.intact and not _value_as_written(pdf, signature):
+            report = replace(report, intact=False)
+        signers.append(report)
     if not signers:
         problems.append("verify.no_signatures")
     if any(not s.intact for s in signers):
@@ -174,6 +178,26 @@ def _validate(signature: Any, context: ValidationContext) -> PdfSignatureStatus 
     except Exception:
         return None
     return status
+
+
+def _value_as_written(pdf: bytes, signature: Any) -> bool:
+    """The bytes the signature's range leaves out are exactly its value as a signer writes it:
+    ``<`` hex of the DER signature, zero padding ``>``, in one case.
+
+    Those bytes are the only ones no signature covers; without this check a changed padding
+    digit or a digit's case makes a file with another sha256 that still verifies.
+    """
+    try:
+        _, len1, start2, _ = (int(n) for n in signature.byte_range)
+        value = bytes(signature.pkcs7_content)
+        header, body, trailer = asn1_parser.parse(value)[3:]
+    except (TypeError, ValueError):
+        return False
+    der = len(header) + len(body) + len(trailer)
+    if value[der:].strip(b"\x00"):
+        return False
+    gap = pdf[len1:start2]
+    return gap in (b"<" + value.hex().upper().encode() + b">", b"<" + value.hex().encode() + b">")
 
 
 def _signer_report(field: str, status: PdfSignatureStatus | None) -> SignerReport:

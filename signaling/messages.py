@@ -7,9 +7,11 @@ refused before any handler runs.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from odr.errors import InvalidInput
 
 MAX_MESSAGE_BYTES = 64 * 1024  # refused with an error event; an SDP offer is ~10 KB
 MAX_SDP = 48 * 1024
@@ -18,6 +20,18 @@ MAX_PRIVATE = 20
 
 Id = Annotated[int, Field(strict=True, gt=0, lt=2**31)]
 Flag = Annotated[bool, Field(strict=True)]
+M = TypeVar("M", bound="Payload")
+
+
+def _storable(text: str) -> str:
+    """No NUL (PostgreSQL refuses it) and no lone surrogate (not encodable as UTF-8)."""
+    if "\x00" in text:
+        raise ValueError("NUL")
+    text.encode("utf-8")  # UnicodeEncodeError is a ValueError: pydantic reports the field
+    return text
+
+
+Text = Annotated[str, AfterValidator(_storable)]
 
 
 def size_of(payload: object) -> int:
@@ -26,7 +40,33 @@ def size_of(payload: object) -> int:
     def binary(value: object) -> str:
         return "x" * len(value) if isinstance(value, bytes | bytearray) else "?"
 
-    return len(json.dumps(payload, ensure_ascii=False, default=binary).encode("utf-8"))
+    text = json.dumps(payload, ensure_ascii=False, default=binary)
+    return len(text.encode("utf-8", "surrogatepass"))  # a lone surrogate is refused later
+
+
+def parse(model: type[M], args: tuple[Any, ...]) -> M:
+    """The event's arguments as ``model``: one object (or nothing), within the size limit.
+
+    Anything else raises ``InvalidInput`` (``signal_too_large`` or ``signal_invalid_payload``
+    naming the first offending field), never another exception.
+    """
+    if size_of(args) > MAX_MESSAGE_BYTES:
+        raise InvalidInput("signal_too_large", field="payload", kib=MAX_MESSAGE_BYTES // 1024)
+    if len(args) > 1:
+        raise _invalid("payload")  # two arguments instead of one object
+    data = args[0] if args else None
+    if data is None:
+        data = {}  # nothing, or an explicit null: an empty object
+    if not isinstance(data, dict):
+        raise _invalid("payload")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise _invalid(".".join(str(p) for p in exc.errors()[0]["loc"]) or "payload") from None
+
+
+def _invalid(where: str) -> InvalidInput:
+    return InvalidInput("signal_invalid_payload", field=where[:40], field_name=where[:40])
 
 
 class Payload(BaseModel):
@@ -38,7 +78,7 @@ class Empty(Payload):
 
 
 class Offer(Payload):
-    sdp: Annotated[str, Field(min_length=1, max_length=MAX_SDP)]
+    sdp: Annotated[Text, Field(min_length=1, max_length=MAX_SDP)]
     type: Literal["offer"]
 
 
@@ -49,7 +89,7 @@ class QualityIn(Payload):
 
 
 class Chat(Payload):
-    text: Annotated[str, Field(min_length=1, max_length=MAX_CHAT)]
+    text: Annotated[Text, Field(min_length=1, max_length=MAX_CHAT)]
 
 
 class Hand(Payload):
@@ -69,7 +109,7 @@ class PrivateOpen(Payload):
 
 
 class PrivateClose(Payload):
-    room: Annotated[str, Field(min_length=1, max_length=40)]
+    room: Annotated[Text, Field(min_length=1, max_length=40)]
 
 
 class VideoProfileIn(Payload):

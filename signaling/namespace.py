@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import socketio
-from pydantic import BaseModel, ValidationError
 
 from odr.domain.hearing import HearingState, Member, Room, record_sources, routing
 from odr.errors import Conflict, InvalidInput, NotAuthenticated, OdrError
@@ -31,7 +30,7 @@ from signaling import auth
 from signaling.ice import ice_servers
 from signaling.live import Connection, LiveHearing, snapshot
 from signaling.media import MediaHub
-from signaling.messages import MAX_MESSAGE_BYTES, size_of
+from signaling.messages import Payload, parse
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.hub = hub
         self.hearings: dict[int, LiveHearing] = {}
         self.connections: dict[str, Connection] = {}
-        self.events: dict[str, tuple[type[BaseModel], Handler]] = {}
+        self.events: dict[str, tuple[type[Payload], Handler]] = {}
         self._watchdog: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -59,7 +58,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def on(self, event: str, model: type[BaseModel], handler: Handler) -> None:
+    def on(self, event: str, model: type[Payload], handler: Handler) -> None:
         self.events[event] = (model, handler)
 
     # --- dispatch ------------------------------------------------------------------------------
@@ -98,25 +97,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return await self.refuse(sid, conn.lang, name, _unknown(name))
         model, handler = spec
         try:
-            if size_of(payload) > MAX_MESSAGE_BYTES:
-                raise InvalidInput(
-                    "signal_too_large", field="payload", kib=MAX_MESSAGE_BYTES // 1024
-                )
-            if len(payload) > 1:
-                raise InvalidInput("signal_invalid_payload", field="payload", field_name="payload")
-            data = payload[0] if payload else {}
-            if data is None:
-                data = {}
-            if not isinstance(data, dict):
-                raise InvalidInput("signal_invalid_payload", field="payload", field_name="payload")
-            try:
-                message = model.model_validate(data)
-            except ValidationError as exc:
-                where = ".".join(str(p) for p in exc.errors()[0]["loc"]) or "payload"
-                raise InvalidInput(
-                    "signal_invalid_payload", field=where[:40], field_name=where[:40]
-                ) from None
-            result = await handler(conn, message)
+            result = await handler(conn, parse(model, payload))
         except OdrError as exc:
             return await self.refuse(sid, conn.lang, name, exc)
         except Exception:
