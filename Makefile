@@ -4,7 +4,7 @@
 # Debian packages (space separated), installed only when `dpkg -s` says one is missing:
 # what the server needs to run, and what only the tests need (a real browser).
 APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core
-APT_TEST_PACKAGES := chromium poppler-utils libnss3-tools zbar-tools iproute2 nftables
+APT_TEST_PACKAGES := chromium poppler-utils libnss3-tools zbar-tools iproute2 nftables janus janus-tools
 
 PYTHON ?= python3
 VENV   := .venv
