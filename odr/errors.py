@@ -8,6 +8,7 @@ turns them into JSON in one place; the CLI prints them.
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 
@@ -78,3 +79,13 @@ class TooLarge(OdrError):
 class StorageUnavailable(OdrError):
     status = 503
     code = "storage_unavailable"
+
+
+def storage_error(exc: OSError) -> StorageUnavailable:
+    """What a failed write of a file tells the user: 507 for a full disk, 503 for a read-only
+    (or not writable) data folder, 503 for anything else the storage refused."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageUnavailable("disk_full", status=507)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageUnavailable("storage_read_only")
+    return StorageUnavailable()

@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from odr.domain.hearing import HearingState, Quality, Room
@@ -24,6 +23,7 @@ from signaling import messages as m
 from signaling.live import Connection, LiveHearing
 from signaling.media import RecordingResult, named
 from signaling.namespace import HearingNamespace
+from signaling.record_files import record_path, relative
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -288,10 +288,8 @@ class Actions:
             result = await self._stop_recording(conn, live)
             return {"sha256": result.sha256 if result else None}
         async with live.lock:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")  # to the microsecond
             folder = self.ns.settings.recordings_dir
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"hearing-{conn.hearing_id}-{stamp}.ogg"
+            path = record_path(folder, conn.hearing_id, datetime.now(UTC))  # to the microsecond
             video = self.ns.settings.record_video
             self.ns.apply_routing(live)
             try:
@@ -321,7 +319,7 @@ class Actions:
                 hearing_record.add_recording,
                 key,
                 conn.hearing_id,
-                _relative(result.path, self.ns.settings.data_dir),
+                relative(result.path, self.ns.settings.data_dir),
                 result.media_type,
                 result.sha256,
                 result.size,
@@ -342,10 +340,3 @@ class Actions:
     async def _broadcast(self, live: LiveHearing, event: str, data: dict[str, Any]) -> None:
         for sid in list(live.sids.values()):
             await self.ns.emit(event, data, to=sid)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

@@ -16,6 +16,7 @@ from signaling.actions import Actions
 from signaling.ice import ice_servers, rtc_ice_servers
 from signaling.media import MediaHub, VideoProfile
 from signaling.namespace import HearingNamespace, StoreGetter
+from signaling.record_files import recover
 
 # A frame over 1 MiB closes its socket at the engine.io level; messages over 64 KiB
 # (signaling.messages.MAX_MESSAGE_BYTES) are refused with an error event before that.
@@ -57,6 +58,7 @@ def attach(app: web.Application, settings: Settings, store: StoreGetter) -> Hear
     server.attach(app)
 
     async def start(_: web.Application) -> None:
+        await recover(settings, *store())  # records a killed server left unregistered
         namespace.start_watchdog()
 
     async def stop(_: web.Application) -> None:

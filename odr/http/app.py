@@ -19,7 +19,7 @@ from odr.http.routes import setup_routes
 from odr.services import courts
 from odr.services.intake import IntakeCache
 from odr.services.ratelimit import FailureLimiter
-from odr.services.startup import open_store
+from odr.services.startup import open_store, sweep_temporaries
 from odr.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
@@ -64,6 +64,7 @@ def create_app(settings: Settings) -> web.Application:
 
 async def _store(app: web.Application) -> AsyncIterator[None]:
     db, key = await asyncio.to_thread(open_store, app[keys.SETTINGS])
+    await asyncio.to_thread(sweep_temporaries, app[keys.SETTINGS])
     app[keys.DB] = db
     app[keys.AUDIT_KEY] = key
     yield

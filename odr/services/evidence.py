@@ -9,7 +9,6 @@ the same upload, tried again, reuses).
 from __future__ import annotations
 
 import asyncio
-import errno
 import hashlib
 import os
 import uuid
@@ -22,7 +21,7 @@ from sqlmodel import Session, col, select
 from odr.domain import access
 from odr.domain.actors import Actor
 from odr.domain.evidence import SNIFF_BYTES, FileType, classify
-from odr.errors import InvalidInput, NotFound, OdrError, StorageUnavailable, TooLarge
+from odr.errors import InvalidInput, NotFound, TooLarge, storage_error
 from odr.services import audit
 from odr.services.audit import AuditKey
 from odr.services.lookup import case_for
@@ -40,14 +39,6 @@ class Received:
 def limit_mb(max_bytes: int) -> str:
     """The upload cap for messages: ``20`` for 20 MiB, ``0.0625`` for 64 KiB (never ``0``)."""
     return f"{max_bytes / 2**20:.4g}"
-
-
-def storage_error(exc: OSError) -> OdrError:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageUnavailable("disk_full", status=507)
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return StorageUnavailable("storage_read_only")
-    return StorageUnavailable()
 
 
 async def receive(

@@ -111,9 +111,12 @@ def add_recording(
     size: int,
     started_at: datetime,
     ended_at: datetime,
+    complete: bool = True,
 ) -> Recording:
     """Register a finished recording (``path`` relative to the data folder); its sha256, size,
-    start and end go into the audit log as ``hearing.recording``."""
+    start and end go into the audit log as ``hearing.recording``. ``complete=False``: a file
+    the server was still writing when it died, found at the next start; it plays up to the
+    crash, ``ended_at`` is its last write, and the entry is ``hearing.recording_interrupted``."""
     hearing = get_hearing(session, hearing_id)
     recording = Recording(
         hearing_id=hearing_id,
@@ -123,13 +126,14 @@ def add_recording(
         size=size,
         started_at=started_at,
         ended_at=ended_at,
+        complete=complete,
     )
     session.add(recording)
     session.flush()
     audit.append(
         session,
         key,
-        "hearing.recording",
+        "hearing.recording" if complete else "hearing.recording_interrupted",
         "system",
         hearing.case_id,
         hearing_id=hearing_id,
@@ -148,3 +152,8 @@ def recordings_of(session: Session, hearing_id: int) -> list[Recording]:
     """The hearing's registered recordings, oldest first."""
     query = select(Recording).where(Recording.hearing_id == hearing_id)
     return list(session.exec(query.order_by(col(Recording.id))))
+
+
+def registered_paths(session: Session) -> set[str]:
+    """The paths (relative to the data folder) of every registered recording."""
+    return set(session.exec(select(Recording.path)))

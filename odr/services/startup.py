@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from odr.services import audit
 from odr.services.audit import AuditKey
 from odr.settings import Settings
 from odr.store.db import Database, migrate
+
+log = logging.getLogger(__name__)
 
 
 def open_store(settings: Settings) -> tuple[Database, AuditKey]:
@@ -28,3 +32,23 @@ def opened_store(settings: Settings) -> Iterator[tuple[Database, AuditKey]]:
         yield db, key
     finally:
         db.close()
+
+
+def sweep_temporaries(settings: Settings) -> list[Path]:
+    """Remove the half-written files a killed server left behind: evidence uploads and PDFs
+    are written under a dot-name and renamed into place whole, so a dot-name under the
+    evidence or documents folder is never stored data. Only at the server's start (no write
+    is under way then), never from a command that may run beside a server."""
+    removed: list[Path] = []
+    for folder in (settings.evidence_dir, settings.documents_dir):
+        if folder.is_dir():
+            for path in folder.rglob(".*"):
+                try:
+                    if path.is_file():
+                        path.unlink()
+                        removed.append(path)
+                except OSError:  # a read-only data folder: left for later, the server starts
+                    log.warning("could not remove the half-written file %s", path)
+    if removed:
+        log.warning("removed %d half-written file(s) left by a crash", len(removed))
+    return removed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 from odr.store.types import UTCDateTime, utcnow
@@ -206,6 +207,9 @@ class Recording(SQLModel, table=True):
     size: int = Field(sa_type=BigInteger)
     started_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime = Field(sa_type=UTCDateTime)
+    # False: the server died while recording; the file plays up to the crash and was found
+    # and registered at the next start (``hearing.recording_interrupted`` in the audit log).
+    complete: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
 
 
 # Settlement documents -------------------------------------------------------------------------

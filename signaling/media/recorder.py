@@ -26,6 +26,14 @@ from signaling.media.mixer import AUDIO_TIME_BASE, CHUNK, SAMPLE_RATE
 from signaling.media.profile import VideoProfile
 
 QUEUE_CHUNKS = 500  # 10 s of audio may wait for the writer
+# Each packet goes to the file as soon as it is muxed, in pages (Ogg) or clusters (WebM) of at
+# most 0.2 s: if the server dies (SIGKILL, power cut after the page cache is written), the file
+# on disk plays up to a fraction of a second before the end. Left to the muxers' defaults, up
+# to 32 KiB (8 s of audio) waited in memory and a record killed early was an empty file.
+CRASH_SAFE = {
+    "ogg": {"flush_packets": "1", "page_duration": "200000"},  # microseconds
+    "webm": {"flush_packets": "1", "cluster_time_limit": "200"},  # milliseconds
+}
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,8 @@ class Recorder:
         # Claimed exclusively: a record already on file (its hash in the audit log) is never
         # overwritten, whatever the clock says.
         os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        self._container = av.open(str(self.path), mode="w", format="webm" if self._video else "ogg")
+        kind = "webm" if self._video else "ogg"
+        self._container = av.open(str(self.path), mode="w", format=kind, options=CRASH_SAFE[kind])
         self._audio = self._container.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
         self._audio.bit_rate = 32000
         if self._video is not None:
