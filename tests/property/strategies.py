@@ -111,26 +111,28 @@ filenames = st.builds(
     st.booleans(),
 ) | st.text(max_size=60)
 
-# Real file openings (one per allowed type) and hostile ones, to mutate and extend.
-MAGIC = [
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-    b"RIFF\x24\x1a\x00\x00WEBPVP8 ",
-    b"RIFF\x24\x08\x00\x00WAVEfmt ",
-    b"%PDF-1.7\n",
-    b"ID3\x04\x00\x00\x00\x00",
-    b"\xff\xfb\x90\x64",
-    b"\xff\xf1\x50\x80",
-    b"OggS\x00\x02\x00\x00",
-    b"\x00\x00\x00\x20ftypM4A ",
-    b"\x00\x00\x00\x18ftypmp42",
-    b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81",
-    b"MZ\x90\x00",
-    b"\x7fELF\x02\x01",
-    b"<!DOCTYPE html><script>",
-    b"GIF89a",
-    b"PK\x03\x04",
-]
+# Real file openings (one or more per allowed type, with an extension of the type) and
+# hostile ones (no extension is theirs), to cut short and extend.
+OPENINGS: dict[bytes, str | None] = {
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00": ".jpg",
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR": ".png",
+    b"RIFF\x24\x1a\x00\x00WEBPVP8 ": ".webp",
+    b"RIFF\x24\x08\x00\x00WAVEfmt ": ".wav",
+    b"%PDF-1.7\n": ".pdf",
+    b"ID3\x04\x00\x00\x00\x00": ".mp3",
+    b"\xff\xfb\x90\x64": ".mp3",
+    b"\xff\xf1\x50\x80": ".aac",
+    b"OggS\x00\x02\x00\x00": ".opus",
+    b"\x00\x00\x00\x20ftypM4A ": ".m4a",
+    b"\x00\x00\x00\x18ftypmp42": ".m4a",
+    b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81": ".webm",
+    b"MZ\x90\x00": None,
+    b"\x7fELF\x02\x01": None,
+    b"<!DOCTYPE html><script>": None,
+    b"GIF89a": None,
+    b"PK\x03\x04": None,
+}
+MAGIC = list(OPENINGS)
 file_heads = st.builds(
     lambda magic, cut, tail: magic[:cut] + tail,
     st.sampled_from(MAGIC),

@@ -12,11 +12,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import SignedSamples
 from doc_samples import PASSPHRASE, Court, agreement
 from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
+from signed_samples import SignedSamples
 from strategies import OnLoop
 from support import Client
 
