@@ -88,6 +88,16 @@ def int_param(request: web.Request, name: str) -> int:
     return int(raw)
 
 
+def query_int(request: web.Request, name: str, default: int, low: int, high: int) -> int:
+    """``?name=`` as a whole number from ``low`` to ``high`` (``default`` when absent)."""
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or not low <= int(raw) <= high:
+        raise InvalidInput("invalid_field", field=name, field_name=name)
+    return int(raw)
+
+
 def client_address(request: web.Request) -> str:
     if request.app[SETTINGS].trust_forwarded_for:
         forwarded = request.headers.get("X-Forwarded-For", "")

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from odr.http.params import path_schema
 from odr.http.routes import ROUTES, Route
 
 ERROR_SCHEMA = {
@@ -60,15 +61,12 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
         "summary": route.summary,
         "operationId": route.handler.__name__,
         "parameters": [
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer", "minimum": 1}
-                if name.endswith("_id")
-                else {"type": "string"},
-            }
+            {"name": name, "in": "path", "required": True, "schema": dict(path_schema(name))}
             for name in re.findall(r"{(\w+)}", route.path)
+        ]
+        + [
+            {"name": q.name, "in": "query", "description": q.description, "schema": dict(q.schema)}
+            for q in route.query
         ],
         "responses": {
             "4XX": {"description": "Refused", **error},
@@ -100,7 +98,8 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "OK"}
     if route.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(route.response, schemas)}}
-    elif route.binary is not None:
-        ok["content"] = {route.binary: {"schema": {"type": "string", "format": "binary"}}}
+    elif route.binary:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        ok["content"] = {media_type: binary for media_type in route.binary}
     op["responses"][str(route.status)] = ok
     return op

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from aiohttp import web
 from pydantic import BaseModel
 
+from odr.domain.evidence import ALLOWED
+from odr.http import params
+from odr.http.params import TZ, Query
 from odr.http.views import cases, directory, evidence, meta, public, staff
 from odr.http.views import hearings as hearing_views
 from odr.http.views import settlements as settlement_views
@@ -62,7 +65,11 @@ class Route:
     status: int = 200
     session: bool = False  # needs a staff or party session
     upload: bool = False
-    binary: str | None = None  # media type of a non-JSON response
+    binary: tuple[str, ...] = ()  # media types of a non-JSON response
+    query: tuple[Query, ...] = ()
+
+
+PDF = ("application/pdf",)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -92,7 +99,7 @@ ROUTES: tuple[Route, ...] = (
         response=SessionOut,
     ),
     Route("POST", "/api/login", staff.post_login, "Staff login", body=LoginIn, response=SessionOut),
-    Route("POST", "/api/logout", staff.post_logout, "End the session"),
+    Route("POST", "/api/logout", staff.post_logout, "End the session", response=staff.LoggedOut),
     Route("GET", "/api/me", staff.get_me, "The current session", response=SessionOut, session=True),
     Route(
         "GET",
@@ -101,6 +108,7 @@ ROUTES: tuple[Route, ...] = (
         "Staff of the caller's court, by name (?role=mediator); staff only",
         response=directory.StaffListOut,
         session=True,
+        query=params.STAFF_LIST,
     ),
     Route(
         "GET",
@@ -109,6 +117,7 @@ ROUTES: tuple[Route, ...] = (
         "Cases the caller may see",
         response=CaseList,
         session=True,
+        query=params.CASE_LIST,
     ),
     Route(
         "GET", "/api/cases/{case_id}", cases.get_case, "One case", response=CaseOut, session=True
@@ -190,7 +199,7 @@ ROUTES: tuple[Route, ...] = (
         evidence.get_evidence_file,
         "Download an evidence file",
         session=True,
-        binary="application/octet-stream",
+        binary=tuple(kind.media_type for kind in ALLOWED),
     ),
     Route(
         "GET",
@@ -199,8 +208,16 @@ ROUTES: tuple[Route, ...] = (
         "The audit log's latest signed tree head",
         response=TreeHead,
     ),
-    Route("GET", "/api/i18n/{lang}", meta.get_catalogue, "Translation catalogue"),
-    Route("GET", "/api/openapi.json", meta.get_openapi, "This document"),
+    Route(
+        "GET",
+        "/api/i18n/{lang}",
+        meta.get_catalogue,
+        "Translation catalogue",
+        response=meta.Catalogue,
+    ),
+    Route(
+        "GET", "/api/openapi.json", meta.get_openapi, "This document", response=meta.OpenApiDocument
+    ),
     # Settlement documents -------------------------------------------------------------
     Route(
         "GET",
@@ -264,7 +281,7 @@ ROUTES: tuple[Route, ...] = (
         settlement_views.get_draft_pdf,
         "A version's unsigned agreement PDF",
         session=True,
-        binary="application/pdf",
+        binary=PDF,
     ),
     Route(
         "GET",
@@ -272,7 +289,7 @@ ROUTES: tuple[Route, ...] = (
         settlement_views.get_signed_pdf,
         "A version's newest signed agreement PDF",
         session=True,
-        binary="application/pdf",
+        binary=PDF,
     ),
     Route(
         "GET",
@@ -280,7 +297,7 @@ ROUTES: tuple[Route, ...] = (
         settlement_views.get_ruling_pdf,
         "The signed confirmation ruling PDF",
         session=True,
-        binary="application/pdf",
+        binary=PDF,
     ),
     Route(
         "POST",
@@ -309,14 +326,14 @@ ROUTES: tuple[Route, ...] = (
         "/api/records/{ref}/document.pdf",
         verify_views.get_record_pdf,
         "The finished document of a record (signed agreement or ruling)",
-        binary="application/pdf",
+        binary=PDF,
     ),
     Route(
         "GET",
         "/api/ca.pem",
         verify_views.get_ca,
         "The court CA certificate (PEM) that verifiers trust",
-        binary="application/x-pem-file",
+        binary=("application/x-pem-file",),
     ),
     # Hearings (scheduling) ------------------------------------------------------------
     Route(
@@ -328,6 +345,7 @@ ROUTES: tuple[Route, ...] = (
         response=HearingChanged,
         status=201,
         session=True,
+        query=(TZ,),
     ),
     Route(
         "GET",
@@ -336,6 +354,7 @@ ROUTES: tuple[Route, ...] = (
         "Hearings of a case (times also in the viewer's zone, ?tz=)",
         response=HearingList,
         session=True,
+        query=(TZ,),
     ),
     Route(
         "GET",
@@ -344,6 +363,7 @@ ROUTES: tuple[Route, ...] = (
         "The caller's calendar of hearings (?from=, ?to=, ?tz=)",
         response=HearingList,
         session=True,
+        query=params.CALENDAR,
     ),
     Route(
         "GET",
@@ -352,6 +372,7 @@ ROUTES: tuple[Route, ...] = (
         "One hearing and its participants",
         response=HearingOut,
         session=True,
+        query=(TZ,),
     ),
     Route(
         "PATCH",
@@ -361,6 +382,7 @@ ROUTES: tuple[Route, ...] = (
         body=RescheduleIn,
         response=HearingChanged,
         session=True,
+        query=(TZ,),
     ),
     Route(
         "DELETE",
@@ -369,6 +391,7 @@ ROUTES: tuple[Route, ...] = (
         "Cancel a hearing",
         response=HearingChanged,
         session=True,
+        query=(TZ,),
     ),
     Route(
         "POST",
@@ -395,7 +418,8 @@ ROUTES: tuple[Route, ...] = (
         hearing_views.get_invitation,
         "The caller's iCalendar invitation",
         session=True,
-        binary="text/calendar",
+        binary=("text/calendar",),
+        query=(TZ,),
     ),
 )
 
@@ -409,6 +433,7 @@ ROUTES += (
         "Court statistics for staff: cases per month by state, category, micro-court (?months=, ?tz= the viewer's zone)",
         response=statistics_views.StatisticsOut,
         session=True,
+        query=params.STATISTICS,
     ),
 )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import schemathesis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from support import Client, file_case
@@ -61,3 +63,26 @@ async def test_tree_head_is_signed_and_grows_with_events(
     )
     key.verify(bytes.fromhex(head["signature"]), message)  # raises if forged
     assert head["root_hash"] != before["root_hash"]
+
+
+async def test_openapi_tells_every_route_its_parameters_and_answers(client: Client) -> None:
+    doc = await (await client.get("/api/openapi.json")).json()
+    schemathesis.openapi.from_dict(doc).get_all_operations()  # readable by the fuzzer
+    error = {"$ref": "#/components/schemas/Error"}
+    for route in ROUTES:
+        op = doc["paths"][route.path][route.method.lower()]
+        where = f"{route.method} {route.path}"
+        answers = op["responses"]
+        assert answers["4XX"]["content"]["application/json"]["schema"] == error, where
+        success = answers[str(route.status)]
+        if route.response is not None:
+            schema = success["content"]["application/json"]["schema"]
+            assert schema == {"$ref": f"#/components/schemas/{route.response.__name__}"}, where
+        elif route.binary:
+            assert set(success["content"]) == set(route.binary), where
+        else:  # only an empty answer goes without a described body
+            assert route.status == 204 and "content" not in success, where
+        params = {(p["in"], p["name"]) for p in op["parameters"]}
+        named = {("path", name) for name in re.findall(r"{(\w+)}", route.path)}
+        assert params == named | {("query", q.name) for q in route.query}, where
+        assert ("security" in op) == route.session, where

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from odr.domain import access
 from odr.domain.case_state import CaseState
 from odr.errors import InvalidInput
-from odr.http.io import actor_of, actor_ref, int_param, read_json, respond
+from odr.http.io import actor_of, actor_ref, int_param, query_int, read_json, respond
 from odr.http.keys import AUDIT_KEY, DB, SETTINGS
 from odr.http.views.out import (
     CaseList,
@@ -23,7 +23,9 @@ from odr.http.views.out import (
 )
 from odr.services import audit, cases, codes
 from odr.services.lookup import facts_of
-from odr.services.schemas import AddPartyIn, AssignIn, TransitionIn
+from odr.services.schemas import MAX_ID, AddPartyIn, AssignIn, TransitionIn
+
+MAX_CASES = 500  # in one answer; a larger ?limit= gives as many
 
 
 async def list_cases(request: web.Request) -> web.Response:
@@ -31,12 +33,10 @@ async def list_cases(request: web.Request) -> web.Response:
     raw_state = request.query.get("state")
     try:
         state = CaseState(raw_state) if raw_state else None
-        limit = min(int(request.query.get("limit", "100")), 500)
-        offset = int(request.query.get("offset", "0"))
     except ValueError:
         raise InvalidInput("invalid_field", field="state", field_name="state") from None
-    if limit < 1 or offset < 0:
-        raise InvalidInput("invalid_field", field="limit", field_name="limit")
+    limit = min(query_int(request, "limit", 100, 1, MAX_ID), MAX_CASES)
+    offset = query_int(request, "offset", 0, 0, MAX_ID)  # past an int64 the database fails
     found = await request.app[DB].read(cases.list_cases, actor, state, limit, offset)
     return respond(CaseList(cases=[CaseSummary.of(c) for c in found]))
 

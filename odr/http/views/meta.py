@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
+from pydantic import RootModel
 
 from odr.errors import NotFound
 from odr.http.io import respond
@@ -10,6 +13,14 @@ from odr.http.keys import AUDIT_KEY, DB, OPENAPI
 from odr.http.views.out import TreeHead
 from odr.i18n import LANGUAGES, catalogue
 from odr.services import audit
+
+
+class Catalogue(RootModel[dict[str, str]]):
+    """Every message of a language, by key."""
+
+
+class OpenApiDocument(RootModel[dict[str, Any]]):
+    """An OpenAPI 3.1 document."""
 
 
 async def get_openapi(request: web.Request) -> web.Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp import web
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from odr.domain.actors import PartyActor, Staff
@@ -16,6 +17,10 @@ from odr.http.views.out import SessionOut
 from odr.services import audit, courts, sessions
 from odr.services.schemas import LoginIn
 from odr.store.models import User
+
+
+class LoggedOut(BaseModel):
+    ok: bool
 
 
 async def post_login(request: web.Request) -> web.Response:
@@ -50,7 +55,7 @@ async def post_logout(request: web.Request) -> web.Response:
     actor = actor_of(request)
     if token is not None and isinstance(actor, Staff | PartyActor):
         await request.app[DB].write(sessions.end, token)
-    response = web.json_response({"ok": True})
+    response = respond(LoggedOut(ok=True))
     clear_session_cookie(response, request.app[SETTINGS])
     return response
 

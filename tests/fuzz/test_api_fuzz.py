@@ -1,0 +1,129 @@
+"""schemathesis against ``odr serve``: every operation of its OpenAPI document, as nobody, as
+a member of staff and as a party, answers without a 500, with a status, content type and body
+that the document names.
+
+Each operation is fuzzed with data that fits its schema (positive) and, where it takes any
+input, with data that does not (negative). Path parameters, ``?tz=`` and body fields such
+as ``case_id``, ``version_id``, ``code`` or ``password`` are now and then swapped for real
+ones (``Live.real``), so that fuzzing gets past the 404s into the real rows. Derandomized:
+the same examples on every run. The status counts per caller and operation are printed at the
+end (``-s``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from api_live import Caller, Live, callers, live
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from odr.http.routes import ROUTES, Route
+
+pytestmark = pytest.mark.heavy
+__all__ = ["live"]  # the fixture
+
+EXAMPLES = 25  # per operation, caller and generation mode
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+CALLERS = ("anonymous", "staff", "party")
+
+
+def _takes_input(route: Route) -> bool:
+    return "{" in route.path or route.body is not None or route.upload or bool(route.query)
+
+
+def _ends_something(route: Route) -> bool:
+    """Logs out, revokes or reissues codes, cancels, moves the case on: fuzzed last."""
+    return route.method == "DELETE" or route.path.endswith(("/logout", "/code", "/transitions"))
+
+
+PLAN = [
+    pytest.param(route, mode, id=f"{route.method} {route.path} {mode.value}")
+    for route in sorted(ROUTES, key=_ends_something)
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    if mode is GenerationMode.POSITIVE or _takes_input(route)
+]
+
+
+@pytest.fixture(scope="module")
+def schema(live: Live) -> schemathesis.BaseSchema:
+    """The document as the running server serves it."""
+    return schemathesis.openapi.from_url(f"{live.base_url}/api/openapi.json")
+
+
+@pytest.fixture(scope="module")
+def who(live: Live) -> dict[str, Caller]:
+    return callers(live)
+
+
+@pytest.mark.parametrize("kind", CALLERS)
+@pytest.mark.parametrize(("route", "mode"), PLAN)
+def test_operation(
+    live: Live,
+    schema: schemathesis.BaseSchema,
+    who: dict[str, Caller],
+    route: Route,
+    kind: str,
+    mode: GenerationMode,
+) -> None:
+    caller = who[kind]
+    operation = schema[route.path][route.method]
+    names = {p["name"] for p in operation.definition.raw.get("parameters", [])}
+    names |= {
+        name
+        for media in operation.definition.raw.get("requestBody", {}).get("content", {}).values()
+        for name in _properties(schema, media["schema"])
+    }
+    swaps = st.fixed_dictionaries(
+        {n: st.one_of(st.none(), st.sampled_from(live.real[n])) for n in names & live.real.keys()}
+    )
+
+    @given(case=operation.as_strategy(generation_mode=mode), swap=swaps)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any, swap: dict[str, Any]) -> None:
+        _swap(case, swap)
+        response = case.call(base_url=live.base_url, headers=caller.headers(), timeout=60)
+        live.seen[(kind, f"{route.method} {route.path}")][response.status_code] += 1
+        if caller.token and (response.status_code == 401 or route.path == "/api/logout"):
+            caller.sign_in()
+        case.validate_response(response, checks=CHECKS)
+
+    run()
+
+
+def _properties(schema: schemathesis.BaseSchema, node: dict[str, Any]) -> list[str]:
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1]
+        node = schema.raw_schema["components"]["schemas"][name]
+    return list(node.get("properties", {}))
+
+
+def _swap(case: Any, swap: dict[str, Any]) -> None:
+    """Real values where the draw asked for them (and the generated case has the name)."""
+    for name, value in swap.items():
+        if value is None:
+            continue
+        for where in (case.path_parameters, case.query, case.body):
+            if isinstance(where, dict) and name in where:
+                where[name] = value
