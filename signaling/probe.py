@@ -386,7 +386,7 @@ class Probe:
     async def _heartbeats(self, sio: socketio.AsyncClient) -> None:
         answered = time.monotonic()
         while self._current(sio) and sio.connected:
-            period = max(0.2, float((self.state or {}).get("heartbeat_seconds", 5)))
+            period = self._heartbeat_period()
             started = time.perf_counter()
             with contextlib.suppress(Exception):
                 if not self.heartbeating:  # a frozen client, for tests
@@ -396,11 +396,15 @@ class Probe:
                 if ack.get("ok"):
                     self.heartbeat_rtts.append(time.perf_counter() - started)
                     answered = time.monotonic()
+            period = self._heartbeat_period()  # the first state may have come meanwhile
             if self.reconnect and time.monotonic() - answered > SILENT_BEATS * period:
                 # The server has dropped us by now; the socket may not know it for a while.
                 self._spawn(self._reconnect(sio))
                 return
             await asyncio.sleep(period)
+
+    def _heartbeat_period(self) -> float:
+        return max(0.2, float((self.state or {}).get("heartbeat_seconds", 5)))
 
     async def _quality_reports(self, pc: RTCPeerConnection) -> None:
         sent_before, at_before = 0, time.monotonic()

@@ -29,6 +29,7 @@ class Condition:
     loss_percent: int | None = None
     delay_s: float = 0.3
     outage_s: float | None = None
+    heartbeat_s: int = 5  # the server's heartbeat period (ODR_HEARTBEAT_SECONDS)
 
     def impair(self, link: WeakLink) -> None:
         if self.cap_kbit is not None:
@@ -41,7 +42,9 @@ BASELINE = Condition("baseline", "veth, nothing impaired")
 CAP = Condition("cap", "384 kbit/s each way (tbf)", cap_kbit=384)
 LOSS = Condition("loss", "7 % random loss each way (nftables)", loss_percent=7)
 DELAY = Condition("delay", "300 ms each way (relay.py)", kind="delay")
-OUTAGE = Condition("outage", "5 s of total loss (nftables)", outage_s=5.0)
+OUTAGE = Condition(
+    "outage", "5 s of total loss (nftables), 1 s heartbeats", outage_s=5.0, heartbeat_s=1
+)
 CONDITIONS = (BASELINE, CAP, LOSS, DELAY, OUTAGE)
 
 
@@ -81,7 +84,9 @@ class Measured:
 
 
 async def measure(world: HearingWorld, condition: Condition, seconds: float) -> Measured:
-    """The applicant's probe across a fresh link with ``condition``, staying ``seconds``."""
+    """The applicant's probe across a fresh link with ``condition``, staying ``seconds``
+    (``world``'s server runs with ``condition.heartbeat_s``)."""
+    assert world.server.heartbeat_seconds == condition.heartbeat_s
     outage: list[tuple[float, float]] = []
     link = WeakLink(condition.kind, condition.delay_s)
     try:  # the ip/tc/nft commands in a thread: the host probe keeps its heartbeats meanwhile

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -11,9 +11,19 @@ from netlinks.world import HearingWorld
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[HearingWorld]:
+async def world_for(tmp_path: Path) -> AsyncIterator[Callable[[int], Awaitable[HearingWorld]]]:
+    """``await world_for(heartbeat_seconds)``: a hearing served by ``odr serve``, host inside."""
     reason = unavailable()
     if reason:
         pytest.skip(reason)
-    async with HearingWorld(tmp_path) as world:
-        yield world
+    worlds: list[HearingWorld] = []
+
+    async def make(heartbeat_seconds: int) -> HearingWorld:
+        world = HearingWorld(tmp_path / f"world{len(worlds)}", heartbeat_seconds)
+        world.tmp.mkdir()
+        worlds.append(world)
+        return await world.__aenter__()
+
+    yield make
+    for world in worlds:
+        await world.close()

@@ -5,16 +5,21 @@ peer connection). The figures are printed by bench/weak_links.py."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 from netlinks.conditions import CAP, DELAY, LOSS, OUTAGE, Condition, Measured, measure
 from netlinks.world import HearingWorld
+
+World = Callable[[int], Awaitable[HearingWorld]]
 
 pytestmark = pytest.mark.heavy
 
 STAY = 15.0  # seconds each probe stays
 
 
-async def joined_and_hearing(world: HearingWorld, condition: Condition) -> Measured:
+async def joined_and_hearing(world_for: World, condition: Condition) -> Measured:
+    world = await world_for(condition.heartbeat_s)
     measured = await measure(world, condition, STAY)
     report = measured.report
     assert report["media_connected"], report["errors"]
@@ -24,27 +29,27 @@ async def joined_and_hearing(world: HearingWorld, condition: Condition) -> Measu
     return measured
 
 
-async def test_capped_link_keeps_the_sound(world: HearingWorld) -> None:
-    measured = await joined_and_hearing(world, CAP)
+async def test_capped_link_keeps_the_sound(world_for: World) -> None:
+    measured = await joined_and_hearing(world_for, CAP)
     assert measured.continuity >= 0.85, measured.run.continuity
 
 
-async def test_lossy_link_loses_only_the_lost_packets(world: HearingWorld) -> None:
+async def test_lossy_link_loses_only_the_lost_packets(world_for: World) -> None:
     # 7 % of the packets lost: aiortc's own jitter buffer turned that into ~35 % of the frames
     # (continuity 0.57-0.67); signaling.media.jitter loses one frame per lost packet (~0.93).
-    measured = await joined_and_hearing(world, LOSS)
+    measured = await joined_and_hearing(world_for, LOSS)
     assert measured.continuity >= 0.8, measured.run.continuity
 
 
-async def test_delayed_link_keeps_the_sound(world: HearingWorld) -> None:
-    measured = await joined_and_hearing(world, DELAY)
+async def test_delayed_link_keeps_the_sound(world_for: World) -> None:
+    measured = await joined_and_hearing(world_for, DELAY)
     # The socket crossed the relay (each way 300 ms); the media has no other way out either.
     assert measured.report["heartbeat_rtt_ms"]["median"] >= 600
     assert measured.continuity >= 0.9, measured.run.continuity
 
 
-async def test_probe_comes_back_on_its_own_after_an_outage(world: HearingWorld) -> None:
-    measured = await joined_and_hearing(world, OUTAGE)
+async def test_probe_comes_back_on_its_own_after_an_outage(world_for: World) -> None:
+    measured = await joined_and_hearing(world_for, OUTAGE)
     assert measured.outage is not None
     start, end = measured.outage
     silence = measured.run.silence_around((start + end) / 2)

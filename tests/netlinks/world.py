@@ -7,8 +7,9 @@ tone (and admitting the lobby), and a party's ``odr probe`` run across a weak li
             run = await world.probe_across(link, seconds=15, during=...)
             run.report["audio_continuity"]["continuity"], run.recovery(outage_end)
 
-The server uses 1 s heartbeats, so that a participant silent for 3 s is dropped: a 5 s outage
-then takes the whole way back (new socket, new peer connection), not just a stalled one.
+The server's heartbeat period is the production default (5 s) unless asked otherwise; the
+outage runs with 1 s heartbeats, so that a participant silent for 3 s is dropped and a 5 s
+outage takes the whole way back (new socket, new peer connection), not just a stalled one.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from support import make_settings
 
 from signaling.probe import Probe
 
-HEARTBEAT_SECONDS = 1
+DEFAULT_HEARTBEAT_SECONDS = 5
 SMALL_VIDEO = ["--width", "160", "--height", "120", "--fps", "10"]
 
 
 class ListeningServer(Server):
-    """``odr serve`` on every address (the weak link's end too), 1 s heartbeats."""
+    """``odr serve`` on every address (the weak link's end too)."""
+
+    heartbeat_seconds = DEFAULT_HEARTBEAT_SECONDS
 
     def spawn(self) -> None:
         assert self.proc is None or self.proc.poll() is not None, "already running"
@@ -43,7 +46,7 @@ class ListeningServer(Server):
         self.base_url = f"http://127.0.0.1:{self.port}"
         command = [ODR, "--data-dir", str(self.data_dir), "--database-url", self.db_url]
         command += ["serve", "--host", "0.0.0.0", "--port", str(self.port)]  # noqa: S104
-        env = odr_env(ODR_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS), ODR_BASE_URL=ORIGIN)
+        env = odr_env(ODR_HEARTBEAT_SECONDS=str(self.heartbeat_seconds), ODR_BASE_URL=ORIGIN)
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
 
@@ -91,11 +94,12 @@ class ProbeRun:
 
 
 class HearingWorld:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, heartbeat_seconds: int = DEFAULT_HEARTBEAT_SECONDS) -> None:
         self.tmp = tmp
         self.data_dir = tmp / "data"
         self.db_url = f"sqlite:///{tmp / 'odr.sqlite3'}"
         self.server = ListeningServer(self.data_dir, self.db_url, tmp / "server.log")
+        self.server.heartbeat_seconds = heartbeat_seconds
         self.hearing: dict[str, Any] = {}
         self.host: Probe | None = None
 
