@@ -26,7 +26,7 @@ from documents.checks import verify_bytes
 from documents.court_keys import ca_certificate, ensure_ca, passphrase, write_atomic
 from documents.model import Agreement, Clause, PartyInfo, Ruling
 from odr.domain.actors import Actor
-from odr.errors import Conflict, NotFound
+from odr.errors import Conflict, NotFound, storage_error
 from odr.i18n import LANGUAGES
 from odr.services import confirmations, settlement_records, settlement_signing, settlements
 from odr.services.audit import AuditKey
@@ -52,11 +52,15 @@ class Checked:
 
 
 def store_file(settings: Settings, case_id: int, pdf: bytes) -> str:
-    """Keep ``pdf`` under the documents folder, named by its sha256 (returned)."""
+    """Keep ``pdf`` under the documents folder, named by its sha256 (returned); a full disk
+    or a read-only folder is the user's ``disk_full`` or ``storage_read_only``."""
     sha256 = hashlib.sha256(pdf).hexdigest()
     path = settlement_records.file_path(settings.documents_dir, case_id, sha256)
     if not path.exists():
-        write_atomic(path, pdf)
+        try:
+            write_atomic(path, pdf)
+        except OSError as exc:
+            raise storage_error(exc) from exc
     return sha256
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from odr.domain.hearing import HearingState, Quality, Room
-from odr.errors import InvalidInput, OdrError
+from odr.errors import InvalidInput, OdrError, storage_error
 from odr.i18n import translate
 from odr.services import audit, hearing_record
 from signaling import messages as m
@@ -294,6 +294,8 @@ class Actions:
             self.ns.apply_routing(live)
             try:
                 await self.ns.hub.start_recording(conn.hearing_id, path, video=video)
+            except OSError as exc:  # a full disk, a read-only recordings folder
+                raise storage_error(exc) from None
             except Exception:
                 log.exception("hearing %s: recording did not start", conn.hearing_id)
                 raise OdrError("signal_recording_failed", status=500) from None

@@ -9,6 +9,7 @@ the same upload, tried again, reuses).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import uuid
@@ -76,7 +77,8 @@ async def _receive(
             kind = _kind(filename, head)
         await asyncio.to_thread(_flush, out)
     except BaseException:
-        out.close()
+        with contextlib.suppress(OSError):  # closing flushes, and a full disk refuses that too
+            out.close()
         tmp.unlink(missing_ok=True)
         raise
     out.close()

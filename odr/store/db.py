@@ -78,8 +78,11 @@ class Database:
             return _guard(fn, session, *args)
 
     def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-            return _guard(fn, session, *args)
+        try:  # the COMMIT too: that is where a full disk shows on SQLite
+            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+                return fn(session, *args)
+        except OperationalError as exc:
+            raise _refusal(exc) from exc
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -102,5 +105,21 @@ class Database:
 def _guard(fn: Callable[..., T], *args: Any) -> T:
     try:
         return fn(*args)
-    except OperationalError as exc:  # disk full, read-only file, server gone
-        raise StorageUnavailable(detail=str(exc.orig)[:200]) from exc
+    except OperationalError as exc:
+        raise _refusal(exc) from exc
+
+
+SQLITE_READONLY, SQLITE_FULL = 8, 13  # primary result codes
+DISK_FULL = "53100"  # PostgreSQL's SQLSTATE disk_full
+
+
+def _refusal(exc: OperationalError) -> StorageUnavailable:
+    """Disk full (507 ``disk_full``), a read-only database file (``storage_read_only``), or
+    anything else that stops the database (``storage_unavailable``, a server gone)."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == SQLITE_FULL or getattr(exc.orig, "sqlstate", None) == DISK_FULL:
+        return StorageUnavailable("disk_full", status=507)
+    if primary == SQLITE_READONLY:
+        return StorageUnavailable("storage_read_only")
+    return StorageUnavailable(detail=str(exc.orig)[:200])

@@ -20,9 +20,19 @@ from typing import Any
 import av
 import numpy as np
 import pytest
-from faults_support import Person, audit_entries, audit_verifies, file_case, rows, sha256
+from faults_support import (
+    Person,
+    assert_no_traceback,
+    audit_entries,
+    audit_verifies,
+    file_case,
+    read_only,
+    rows,
+    sha256,
+)
 from procs import Server
 
+from odr.i18n import translate
 from signaling.media.synthetic import tone_amplitude, tone_hz
 from signaling.probe import Probe
 
@@ -168,6 +178,17 @@ async def test_a_record_cut_by_sigkill_plays_is_registered_incomplete_and_kept(
                 kept[new_file] = new_file.read_bytes()
             for file, data in kept.items():
                 assert file.read_bytes() == data, f"{file} changed"
+
+        # A read-only recordings folder: the host is told so, in their language; nothing
+        # already recorded changes.
+        with read_only(data_dir / "recordings"):
+            ack = await host.emit("record", {"on": True})
+        assert not ack["ok"] and ack["error"]["code"] == "storage_read_only", ack
+        assert ack["error"]["message"] == translate("error.storage_read_only", "zh-CN")
+        assert not host.state or not host.state["recording"]
+        for file, data in kept.items():
+            assert file.read_bytes() == data, f"{file} changed"
+        assert_no_traceback(served)
     finally:
         for probe in probes:
             await probe.close()
