@@ -27,7 +27,7 @@ from odr.services.schemas import FileCaseIn
 from odr.services.startup import opened_store
 from odr.settings import Settings
 
-ROUNDS = 3
+ROUNDS = 2
 WORKERS = 8
 WRITE_SECONDS = 1.0
 
