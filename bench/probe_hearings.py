@@ -7,8 +7,8 @@ Commands as JSON lines on stdin, one JSON answer line each on stdout:
 
 * ``{"start": true}``: log in, join, admit, and wait until every probe's peer connection is
   up; answers how many are.
-* ``{"report": true}``: what the probes received so far (audio frames, video frames, whom
-  they hear), then every probe leaves.
+* ``{"report": true}``: every probe leaves; answers what they received (audio frames,
+  video frames, whom they heard). The process ends when its stdin closes.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import sys
 from typing import Any
+
+from children import commands, say
 
 from signaling.probe import Probe
 
@@ -35,15 +36,9 @@ async def _join(probe: Probe, login: Any) -> str | None:
 
 
 async def _probes(spec: dict[str, Any]) -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    reader = await commands()
     width, height, fps = spec["width"], spec["height"], spec["fps"]
     probes: list[Probe] = []
-
-    def say(message: dict[str, Any]) -> None:
-        sys.stdout.write(json.dumps(message) + "\n")
-        sys.stdout.flush()
 
     while line := await reader.readline():
         command = json.loads(line)
@@ -63,6 +58,9 @@ async def _probes(spec: dict[str, Any]) -> None:
             say({"probes": len(probes), "media": len(probes) - len(failures), "failed": failures})
         elif "report" in command:
             reports = [probe.report() for probe in probes]
+            for probe in probes:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(probe.close(), 10)
             say(
                 {
                     "audio_frames": sum(r["audio_frames"] for r in reports),
@@ -73,10 +71,6 @@ async def _probes(spec: dict[str, Any]) -> None:
                     "errors": [e for r in reports for e in r["errors"]][:10],
                 }
             )
-            for probe in probes:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(probe.close(), 10)
-            break
 
 
 def run_probes(spec_path: str) -> None:

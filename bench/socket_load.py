@@ -4,8 +4,8 @@ holding a share of the connections, and the bare python-socketio server they are
 A client process (``sockets.py --role clients SPEC_FILE``) reads commands as JSON lines on
 stdin and answers each with one JSON line on stdout:
 
-* ``{"ramp": {"rate": r, "cap": n}}``: open all its connections, ``r`` a second (at most
-  ``n`` handshakes in flight); answers
+* ``{"open": {"rate": r, "cap": n}}``: close its connections if open, then open them all,
+  ``r`` a second (at most ``n`` handshakes in flight); answers
   the connect latencies (until the namespace is joined) and, where the server sends one, the
   latency of the first ``state`` event. Each connection then sends ``heartbeat`` (acked)
   every ``interval`` seconds, at a random phase, for as long as it is open.
@@ -20,11 +20,12 @@ import asyncio
 import contextlib
 import json
 import random
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from children import commands, say
 
 NAMESPACE = "/hearing"
 CONNECT_TIMEOUT = 15.0
@@ -174,31 +175,37 @@ async def _ramp(links: list[Link], rate: float, cap: int, beating: list[Any]) ->
 
 
 async def _clients(spec: Spec) -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    reader = await commands()
     tally = Tally()
-    links = [Link(spec, cookie, hearing, tally) for cookie, hearing in spec.targets]
+    links: list[Link] = []
     beating: list[asyncio.Task[None]] = []
 
-    def say(message: dict[str, Any]) -> None:
-        sys.stdout.write(json.dumps(message) + "\n")
-        sys.stdout.flush()
+    async def close_all() -> None:
+        for link in links:
+            link.closing = True
+        for task in beating:
+            task.cancel()
+        await asyncio.gather(*(link.close() for link in links))
+        beating.clear()
 
     while line := await reader.readline():
         command = json.loads(line)
-        if "ramp" in command:
+        if "open" in command:  # the first time, or again after closing every connection
+            await close_all()
+            links = [Link(spec, cookie, hearing, tally) for cookie, hearing in spec.targets]
             began = time.perf_counter()
-            await _ramp(links, command["ramp"]["rate"], command["ramp"]["cap"], beating)
+            await _ramp(links, command["open"]["rate"], command["open"]["cap"], beating)
+            seconds = time.perf_counter() - began
             await asyncio.sleep(1.0)  # the last first-state events
             say(
                 {
                     "connect": tally.connect,
                     "first_state": tally.first_state,
-                    "seconds": time.perf_counter() - began - 1.0,
+                    "seconds": seconds,
                     "connected": sum(1 for link in links if link.sio.connected),
                 }
             )
+            tally.connect, tally.first_state = [], []
         elif "window" in command:
             start, cpu = time.perf_counter(), time.process_time()
             await asyncio.sleep(float(command["window"]))
@@ -212,11 +219,7 @@ async def _clients(spec: Spec) -> None:
                 }
             )
         elif "quit" in command:
-            for link in links:
-                link.closing = True
-            for task in beating:
-                task.cancel()
-            await asyncio.gather(*(link.close() for link in links))
+            await close_all()
             say({"errors": dict(tally.errors)})
             break
 

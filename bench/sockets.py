@@ -4,23 +4,25 @@ bare python-socketio server: connect latency, heartbeat round trips, memory per 
 One run, in this order:
 
   (a) bare   a python-socketio AsyncServer on aiohttp, ``/hearing`` accepting everyone and
-             acking ``heartbeat`` (``socket_load.py``), same engine settings as the product;
-  (b) odr    ``odr serve`` (SQLite in a temporary data folder, seeded with ``odr demo`` and,
-             through the services, one hearing per ``--per-hearing`` participants, each with
-             its personal code exchanged for a session); ``--hearings`` hearings of real
-             probes (``probe_hearings.py``: the mediator as host and 1-2 parties, aiortc
-             media) are joined first and run while the connections open and while the round
-             trips are measured, then leave and the round trips are measured once more.
+             acking ``heartbeat`` (``socket_load.py``), with the product's engine settings;
+  (b) odr    ``odr serve`` (SQLite in a temporary data folder) started with a service's
+             default soft limit of open files (1024), seeded with ``odr demo`` and, through
+             the services, one hearing per ``--per-hearing`` connections, each connection a
+             participant whose personal code was exchanged for a session (``hearing_seed.py``).
 
-For each: the connections are opened by ``--clients`` client processes, ``--concurrency``
-handshakes in flight in all; each connection then sends ``heartbeat`` every ``--interval`` s
-and its ack's round trip is measured over ``--window`` s. Memory per connection is the
-server's RSS after the connections opened minus before, divided by their number. The server
-is pinned to the first CPU, every client and the probes to the second (``--no-pin``).
+For each: ``--clients`` client processes open the connections, ``--rate`` a second in all
+(at most ``--concurrency`` handshakes in flight); each connection then sends ``heartbeat``
+every ``--interval`` s, and the acks' round trips are measured over ``--window`` s. Memory
+per connection is the server's RSS after the connections opened minus before, divided by
+their number. Then, on odr only, ``--hearings`` hearings of real probes
+(``probe_hearings.py``: the demo mediator as host and 1-2 parties, aiortc media) join, the
+round trips are measured again, and every connection is closed and opened again while the
+hearings run. The server is pinned to the first CPU, the clients and the probes to the
+second (``--no-pin``); CPU use is read from /proc (``usage.py``).
 
-    .venv/bin/python bench/sockets.py [--connections 1000] [--clients 4] [--concurrency 32]
-        [--interval 2] [--window 15] [--hearings 10] [--probes-per-hearing 3]
-        [--per-hearing 4] [--no-pin] [--json]
+    .venv/bin/python bench/sockets.py [--connections 1000] [--clients 4] [--rate 100]
+        [--concurrency 64] [--interval 2] [--window 15] [--hearings 10]
+        [--probes-per-hearing 2] [--per-hearing 4] [--no-pin] [--json]
 """
 
 from __future__ import annotations
@@ -38,12 +40,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from children import Child
 from hearing_seed import make_hearings, sessions_of
-from load import _cpu_seconds, _machine_busy_seconds
 from lookups import BENCH_ENV, BIN, Processes, free_port, wait_http
 from probe_hearings import run_probes
 from socket_load import Link, Spec, Tally, run_bare_server, run_clients
 from sockets_report import report
+from usage import Usage, rss_bytes
 
 from odr.settings import Settings
 
@@ -59,47 +62,6 @@ def raise_open_files() -> int:
     if hard == resource.RLIM_INFINITY or soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-
-
-def run_wait_seconds(pid: int) -> float:
-    """Time the process's main thread (the event loop) spent runnable, waiting for a CPU."""
-    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
-
-
-class Usage:
-    """CPU used by the server, by this bench's other processes and by everything else on the
-    machine between ``start`` and ``stop``, and how long the server waited for a CPU."""
-
-    def __init__(self, server: int, ours: list[int]) -> None:
-        self.server, self.ours = server, ours
-
-    def _read(self) -> tuple[float, ...]:
-        ours = sum(_cpu_seconds(pid) or 0.0 for pid in self.ours) + time.process_time()
-        server = _cpu_seconds(self.server) or 0.0
-        machine = _machine_busy_seconds() or 0.0
-        return time.monotonic(), server, ours, machine, run_wait_seconds(self.server)
-
-    def start(self) -> None:
-        self.first = self._read()
-
-    def stop(self) -> dict[str, float]:
-        t, server, ours, machine, wait = (
-            b - a for a, b in zip(self.first, self._read(), strict=True)
-        )
-        return {
-            "seconds": t,
-            "server_cpu_s": server,
-            "clients_cpu_s": ours,
-            "other_cpu_s": max(0.0, machine - server - ours),
-            "server_wait_s": wait,
-        }
-
-
-def rss_bytes(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no VmRSS for {pid}")
 
 
 def start_serve(
@@ -120,44 +82,6 @@ def start_serve(
     return proc
 
 
-class Child:
-    """A child process of this bench speaking JSON lines (clients, probes)."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-
-    @classmethod
-    async def start(cls, role: str, spec: dict[str, Any], folder: Path, cpu: int | None) -> Child:
-        path = folder / f"{role}-{len(os.listdir(folder))}.json"
-        path.write_text(json.dumps(spec), "utf-8")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            SCRIPT,
-            "--role",
-            role,
-            str(path),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        if cpu is not None:
-            os.sched_setaffinity(process.pid, {cpu})
-        return cls(process)
-
-    async def ask(self, command: dict[str, Any], within: float = 120.0) -> Any:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write((json.dumps(command) + "\n").encode())
-        await self.process.stdin.drain()
-        line = await asyncio.wait_for(self.process.stdout.readline(), within)
-        if not line:
-            raise RuntimeError(f"a child process ended (exit {await self.process.wait()})")
-        return json.loads(line)
-
-    async def end(self) -> None:
-        if self.process.returncode is None:
-            self.process.kill()
-            await self.process.wait()
-
-
 async def warm(url: str, origin: str, cookie: str, hearing_id: int) -> None:
     """One connection and one heartbeat, so that what the server loads lazily is loaded
     before its memory is read."""
@@ -176,41 +100,34 @@ async def run_sockets(
     url: str,
     targets: list[tuple[str, int]],
     cpu: int | None,
-    others: list[int],
-    between: Any = None,
+    hearings: Child | None = None,
 ) -> dict[str, Any]:
-    """Open the connections, measure, close; ``between`` (if any) runs after the first
-    round-trip window and before a second one."""
+    """Open the connections (the last target only warms up), measure the round trips, and,
+    with ``hearings`` (the probes' process): start the hearings, measure the round trips
+    again, close and reopen every connection while they run, and let them end."""
     await warm(url, url, *targets[-1])
     await asyncio.sleep(1.0)
     rss_before = rss_bytes(server_pid)
-    shares = [targets[:-1][i :: args.clients] for i in range(args.clients)]
-    clients = [
-        await Child.start(
-            "clients",
-            {"url": url, "origin": url, "targets": share, "interval": args.interval},
-            folder,
-            cpu,
+    clients: list[Child] = []
+    for i in range(args.clients):
+        spec = {"url": url, "origin": url, "targets": targets[:-1][i :: args.clients]}
+        clients.append(
+            await Child.start(SCRIPT, "clients", {**spec, "interval": args.interval}, folder, cpu)
         )
-        for share in shares
-    ]
-    result: dict[str, Any] = {"connections": len(targets) - 1}
-    usage = Usage(server_pid, [c.process.pid for c in clients] + others)
+    ours = [c.pid for c in clients] + ([hearings.pid] if hearings else [])
+    usage = Usage(server_pid, ours)
+    result: dict[str, Any] = {"connections": len(targets) - 1, "windows": {}}
     try:
-        ramp = {"rate": args.rate / args.clients, "cap": max(1, args.concurrency // args.clients)}
-        usage.start()
-        ramps = await asyncio.gather(*(c.ask({"ramp": ramp}, 300) for c in clients))
-        result["ramp_usage"] = usage.stop()
-        result["connect"] = [x for r in ramps for x in r["connect"]]
-        result["first_state"] = [x for r in ramps for x in r["first_state"]]
-        result["connected"] = sum(r["connected"] for r in ramps)
-        result["ramp_seconds"] = max(r["seconds"] for r in ramps)
+        result["open"] = await open_all(args, clients, usage)
         await asyncio.sleep(2.0)
         result["rss_before"], result["rss_after"] = rss_before, rss_bytes(server_pid)
-        result["windows"] = [await window(args, clients, usage)]
-        if between is not None:
-            result["between"] = await between()
-            result["windows"].append(await window(args, clients, usage))
+        result["windows"]["quiet"] = await window(args, clients, usage)
+        if hearings is not None:
+            result["probes"] = await hearings.ask({"start": True}, 120)
+            await asyncio.sleep(2.0)
+            result["windows"]["media"] = await window(args, clients, usage)
+            result["reopen"] = await open_all(args, clients, usage)
+            result["heard"] = await hearings.ask({"report": True}, 60)
         quits = await asyncio.gather(*(c.ask({"quit": True}, 60) for c in clients))
         errors: dict[str, int] = {}
         for q in quits:
@@ -221,6 +138,20 @@ async def run_sockets(
         for c in clients:
             await c.end()
     return result
+
+
+async def open_all(args: argparse.Namespace, clients: list[Child], usage: Usage) -> dict[str, Any]:
+    """Every client process (re)opens its connections; latencies and what it cost."""
+    ramp = {"rate": args.rate / args.clients, "cap": max(1, args.concurrency // args.clients)}
+    usage.start()
+    opened = await asyncio.gather(*(c.ask({"open": ramp}, 300) for c in clients))
+    return {
+        "connect": [x for r in opened for x in r["connect"]],
+        "first_state": [x for r in opened for x in r["first_state"]],
+        "connected": sum(r["connected"] for r in opened),
+        "ramp_seconds": max(r["seconds"] for r in opened),
+        **usage.stop(),
+    }
 
 
 async def window(args: argparse.Namespace, clients: list[Child], usage: Usage) -> dict[str, Any]:
@@ -243,7 +174,7 @@ async def bench_bare(args: argparse.Namespace, procs: Processes, folder: Path, c
         wait_http(port, "/healthz", server)
         url = f"http://127.0.0.1:{port}"
         targets = [("", 1)] * (args.connections + 1)
-        return await run_sockets(args, folder, server.pid, url, targets, cpus[1], [])
+        return await run_sockets(args, folder, server.pid, url, targets, cpus[1])
     finally:
         procs.stop(server)
 
@@ -285,6 +216,7 @@ async def bench_odr(args: argparse.Namespace, procs: Processes, folder: Path, cp
         redeemed = time.monotonic() - began
         targets = [(cookie, hearing) for cookie, (_, hearing) in zip(cookies, pairs, strict=True)]
         probes = await Child.start(
+            SCRIPT,
             "probes",
             {
                 "url": url,
@@ -301,19 +233,8 @@ async def bench_odr(args: argparse.Namespace, procs: Processes, folder: Path, cp
             folder,
             cpus[1],
         )
-        joined = await probes.ask({"start": True}, 120)
-        await asyncio.sleep(2.0)  # media settled before the server's memory is read
-
-        async def hearings_leave() -> Any:
-            assert probes is not None
-            left = await probes.ask({"report": True}, 60)
-            await asyncio.sleep(2.0)
-            return left
-
-        result = await run_sockets(
-            args, folder, server.pid, url, targets, cpus[1], [probes.process.pid], hearings_leave
-        )
-        result.update(seeded_s=seeded, redeemed_s=redeemed, probes=joined, rooms=len(rooms))
+        result = await run_sockets(args, folder, server.pid, url, targets, cpus[1], probes)
+        result.update(seeded_s=seeded, redeemed_s=redeemed, rooms=len(rooms))
         return result
     except Exception:
         log = (folder / "serve.log").read_text("utf-8", "replace").splitlines()
@@ -353,7 +274,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=2.0, help="s between heartbeats")
     parser.add_argument("--window", type=float, default=15.0, help="s of round trips measured")
     parser.add_argument("--hearings", type=int, default=10, help="hearings with media")
-    parser.add_argument("--probes-per-hearing", type=int, default=3, choices=[2, 3])
+    parser.add_argument("--probes-per-hearing", type=int, default=2, choices=[2, 3])
     parser.add_argument("--per-hearing", type=int, default=4, help="connections per hearing (>= 2)")
     parser.add_argument("--probe-width", type=int, default=160)
     parser.add_argument("--probe-height", type=int, default=120)
