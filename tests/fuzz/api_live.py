@@ -1,6 +1,7 @@
 """A live ``odr serve`` for the API fuzzer, and who calls it.
 
-The demo court with its hearing case (a draft settlement and a photo added here) and its
+On SQLite and on PostgreSQL (the stricter: 32-bit ids, bounded text, no NUL): the demo court
+with its hearing case (a draft settlement and a photo added here) and its
 confirmed case; three callers: nobody, the demo mediator (staff session cookie and CSRF
 header) and the hearing case's applicant (a personal code's session). ``REAL`` rows are what
 a fuzzed path parameter or body field may be swapped for, so that requests reach real cases,
@@ -12,17 +13,26 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import procs
+import psycopg
 import pytest
 import requests
 from procs import Server, odr
 from support import filing
 
+POSTGRES_URL = os.environ.get(
+    "ODR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 COOKIE = "__Host-odr_session"  # odr serve's default: secure cookies
 # The fuzzer sends thousands of wrong codes and passwords from one address: past the real
 # limits every intake look-up, filing, login and code would be answered 429, fuzzing nothing.
@@ -50,6 +60,7 @@ class LimitlessServer(Server):
 
 @dataclass
 class Live:
+    database: str  # sqlite, postgresql
     server: Server
     seeded: dict[str, Any]
     http: requests.Session = field(default_factory=requests.Session)
@@ -111,25 +122,44 @@ class Caller:
         return True
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """``odr serve`` on SQLite, seeded by ``odr demo``; the rows it made, in ``real``."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Live]:
+    """``odr serve`` on a new database of each kind, seeded by ``odr demo``; the rows it made
+    in ``real``. The answers it gave are printed at the end."""
     root = tmp_path_factory.mktemp("fuzz")
     data_dir = root / "data"
-    url = f"sqlite:///{data_dir}/odr.sqlite3"
-    seeded = odr(data_dir, url, "demo", "--json")
-    assert seeded.returncode == 0, seeded.stderr
-    server = LimitlessServer(data_dir, url, root / "server.log")
-    asyncio.run(server.start())
-    try:
-        live = Live(server, json.loads(seeded.stdout))
-        live.real = _real_rows(live)
-        yield live
-    finally:
-        server.kill()
-    print(f"\nodr serve's log: {server.log}")
+    with _database(request.param, data_dir) as url:
+        seeded = odr(data_dir, url, "demo", "--json")
+        assert seeded.returncode == 0, seeded.stderr
+        server = LimitlessServer(data_dir, url, root / "server.log")
+        asyncio.run(server.start())
+        try:
+            live = Live(request.param, server, json.loads(seeded.stdout))
+            live.real = _real_rows(live)
+            yield live
+        finally:
+            server.kill()
+    print(f"\n{request.param}: odr serve's log is {server.log}")
     for (kind, operation), answers in sorted(live.seen.items()):
         print(f"{kind:<9} {operation:<70} {dict(sorted(answers.items()))}")
+
+
+@contextmanager
+def _database(kind: str, data_dir: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{data_dir}/odr.sqlite3"
+        return
+    admin = POSTGRES_URL.replace("+psycopg", "")
+    name = f"odr_fuzz_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def callers(live: Live) -> dict[str, Caller]:
@@ -163,6 +193,7 @@ def _real_rows(live: Live) -> dict[str, list[Any]]:
     refs = [documents[k].rsplit("/", 2)[1] for k in ("agreement_url", "ruling_url")]
     agreement = live.http.get(f"{live.base_url}/api/records/{refs[0]}/document.pdf").content
     mediator = live.user("mediator")
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
     return {
         "case_id": cases,
         "party_id": [*hearing["parties"].values(), filed["applicant"]["party_id"]],
@@ -178,5 +209,6 @@ def _real_rows(live: Live) -> dict[str, list[Any]]:
         "lang": ["zh-CN", "en"],
         "ref": refs,
         "sha256": [hashlib.sha256(agreement).hexdigest()],
-        "tz": ["Asia/Shanghai", "Europe/Rome"],
+        "timezone": ["Asia/Shanghai", "Europe/Rome"],
+        "start": [soon.isoformat(), soon.replace(tzinfo=None).isoformat()],
     }
