@@ -10,7 +10,9 @@ Goertzel filter does), which tells whom it hears, and how continuous the sound i
 
 With ``reconnect=True`` (``odr probe``) it comes back on its own as the browser does: when the
 socket closes, or when its heartbeats go unanswered for as long as the server waits before
-dropping a participant, it connects again and makes a new peer connection.
+dropping a participant, it connects again and makes a new peer connection. Given ``servers``
+(other URLs of the same service, a load balancer's stand-in), a failed attempt moves on to the
+next one.
 """
 
 from __future__ import annotations
@@ -71,9 +73,11 @@ class Probe:
         media: bool = True,
         transports: tuple[str, ...] = ("websocket",),
         reconnect: bool = False,
+        servers: tuple[str, ...] = (),
     ) -> None:
         self.server = server.rstrip("/")
         self.origin = origin or self.server
+        self.servers = [self.server, *(s.rstrip("/") for s in servers)]
         self.hearing_id = hearing_id
         self.width, self.height, self.fps = width, height, fps
         self.admit_all = admit_all
@@ -292,10 +296,16 @@ class Probe:
                         return
                 except (TimeoutError, OSError, aiohttp.ClientError):
                     pass
+                self._fail_over()
                 await asyncio.sleep(pause)
                 pause = min(5.0, 2 * pause)
         finally:
             self._reconnecting = False
+
+    def _fail_over(self) -> None:
+        """The next of ``servers`` for the next attempt."""
+        at = self.servers.index(self.server) if self.server in self.servers else -1
+        self.server = self.servers[(at + 1) % len(self.servers)]
 
     async def _on_removed(self, data: dict[str, Any]) -> None:
         self.removed = data
