@@ -58,6 +58,9 @@ class Settings:
     video_fps: int = 15
     record_video: bool = False
     heartbeat_seconds: int = 5
+    # Several `odr serve` processes: socket.io events and hearing ownership through this Redis
+    # (e.g. redis://10.0.0.5:6379/0); empty: one process, no Redis (docs/scale-out.md).
+    redis_url: str = ""
     # Invitations by mail (optional): empty host means no mail is sent.
     smtp_host: str = ""
     smtp_port: int = 25

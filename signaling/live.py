@@ -1,8 +1,9 @@
 """One hearing as this process holds it while people are connected: the room model, who is on
 which socket, when each was last heard from, and the snapshot each one is sent as ``state``.
 
-Kept in memory, one per hearing per process (a later issue moves it out); the hearing's state,
-chat, recordings and host actions are written to the database as they happen.
+Kept in memory by the hearing's one owner process (with ``ODR_REDIS_URL``, the owner also keeps
+a snapshot of the room in Redis: :mod:`signaling.room_store`); the hearing's state, chat,
+recordings and host actions are written to the database as they happen.
 """
 
 from __future__ import annotations
@@ -22,6 +23,22 @@ RATE_PER_SECOND = 10.0
 BURST = 40.0
 REFUSALS_PER_SECOND = 20.0
 REFUSAL_BURST = 200.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A participant let in (its session and the hearing checked): what joining it needs, and
+    what a process relays to the hearing's owner (JSON-able)."""
+
+    hearing_id: int
+    state: str
+    case_id: int
+    participant_id: int
+    name: str
+    role: str
+    is_host: bool
+    actor_ref: str
+    lang: str
 
 
 @dataclass

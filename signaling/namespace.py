@@ -5,6 +5,10 @@ has a token, the event is known, its payload is one object matching the event's 
 refusal is acknowledged as ``{"ok": false, "error": {...}}`` and also sent as an ``error``
 event; nothing a client sends reaches a handler unchecked. The handlers themselves (what each
 event does to the room) are in :mod:`signaling.actions`. See docs/protocol.md.
+
+With several processes (``relay`` set, :mod:`signaling.relay`), a socket whose hearing another
+process owns is let in here and relayed there; the owner handles relayed sockets exactly as
+its own (``join``, ``dispatch``, ``leave``). See docs/scale-out.md.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import socketio
 
-from odr.domain.hearing import HearingState, Member, Room, record_sources, routing
+from odr.domain.hearing import HearingState, Member, record_sources, routing
 from odr.errors import Conflict, InvalidInput, NotAuthenticated, OdrError
 from odr.i18n import translate
 from odr.services import hearings, sessions
@@ -28,9 +32,13 @@ from odr.store.db import Database
 from odr.store.models import Hearing, HearingParticipant
 from signaling import auth
 from signaling.ice import ice_servers
-from signaling.live import Connection, LiveHearing, snapshot
-from signaling.media import MediaHub
+from signaling.live import Connection, Entry, LiveHearing, snapshot
+from signaling.media import MediaHub, named
 from signaling.messages import Payload, parse
+from signaling.room_store import restore
+
+if TYPE_CHECKING:
+    from signaling.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +59,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.events: dict[str, tuple[type[Payload], Handler]] = {}
         self._watchdog: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.relay: Relay | None = None  # several processes: see signaling.relay
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` in the background, keeping a reference until it is done."""
@@ -80,9 +89,11 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return None
         if not isinstance(sid, str):
             return None
-        return await self._dispatch(sid, event, args[1:])
+        if self.relay is not None and sid in self.relay.relayed:
+            return await self.relay.event(sid, event, args[1:])
+        return await self.dispatch(sid, event, args[1:])
 
-    async def _dispatch(self, sid: str, event: Any, payload: tuple[Any, ...]) -> Ack:
+    async def dispatch(self, sid: str, event: Any, payload: tuple[Any, ...]) -> Ack:
         await asyncio.sleep(0)  # one message at a time per socket, but others get their turn
         name = event[:64] if isinstance(event, str) else "?"
         conn = self.connections.get(sid)
@@ -157,33 +168,56 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             hearing, row = await db.write(_enter, hearing_id, resolved.actor)
             if not (isinstance(auth_data, dict) and "lang" in auth_data) and row.language:
                 lang = row.language  # the participant's language, unless auth asks for one
-            live = self._live(hearing)
-            assert row.id is not None
-            live.room.join(Member(row.id, row.display_name, row.role, row.is_host))
+            assert hearing.id is not None and row.id is not None
+            entry = Entry(
+                hearing.id,
+                hearing.state,
+                hearing.case_id,
+                row.id,
+                row.display_name,
+                row.role,
+                row.is_host,
+                hearings.actor_ref_of(row),
+                lang,
+            )
+            if self.relay is None or not await self.relay.connect(sid, entry):
+                await self.join(sid, entry)
         except OdrError as exc:
             raise _refusal(exc, lang) from None
         except Exception:
             log.exception("hearing connection refused on an unexpected error")
             raise _refusal(OdrError("internal"), lang) from None
-        previous = live.sids.get(row.id)
-        self.connections[sid] = Connection(
-            sid, hearing_id, row.id, hearings.actor_ref_of(row), lang
-        )
-        live.sids[row.id] = sid
-        live.beat(row.id)
-        if previous is not None:
-            self.connections.pop(previous, None)
-            self.spawn(self._replace(previous, lang))
-        self.spawn(self._welcome(sid, live))
         return True
 
-    def _live(self, hearing: Hearing) -> LiveHearing:
-        assert hearing.id is not None
-        live = self.hearings.get(hearing.id)
-        if live is None:
-            state = HearingState(hearing.state)
-            live = LiveHearing(Room(hearing.id, state=state), hearing.case_id)
-            self.hearings[hearing.id] = live
+    async def join(self, sid: str, entry: Entry, *, relayed: bool = False) -> None:
+        """The participant's socket ``sid`` (here, or ``relayed`` from another process) joins
+        the room, replacing its earlier socket if any."""
+        live = await self._live(entry)
+        pid = entry.participant_id
+        live.room.join(Member(pid, entry.name, entry.role, entry.is_host))
+        previous = live.sids.get(pid)
+        self.connections[sid] = Connection(sid, entry.hearing_id, pid, entry.actor_ref, entry.lang)
+        live.sids[pid] = sid
+        live.beat(pid)
+        if previous is not None and previous != sid:
+            self.connections.pop(previous, None)
+            self.spawn(self._replace(previous, entry.lang))
+        if not relayed:  # a relayed socket's first state waits for its process's "ready"
+            self.spawn(self._welcome(sid, live))
+
+    async def _live(self, entry: Entry) -> LiveHearing:
+        live = self.hearings.get(entry.hearing_id)
+        if live is not None:
+            return live
+        saved = await self.relay.load(entry.hearing_id) if self.relay is not None else None
+        state = HearingState(entry.state)
+        restored = restore(saved, entry.hearing_id, state, entry.case_id)
+        live = self.hearings.setdefault(entry.hearing_id, restored)
+        if live is restored and saved is not None:  # taken over: the media as it was
+            self.hub.set_profile(live.hearing_id, named(live.profile, self.hub.default_profile))
+            for member in live.room.members.values():
+                if member.audio_only:
+                    self.hub.set_audio_only(live.hearing_id, member.id, True)
         return live
 
     async def _welcome(self, sid: str, live: LiveHearing) -> None:
@@ -206,6 +240,12 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.disconnect(old_sid)
 
     async def _disconnect(self, sid: str) -> None:
+        if self.relay is not None and await self.relay.disconnect(sid):
+            return
+        await self.leave(sid)
+
+    async def leave(self, sid: str) -> None:
+        """The socket ``sid`` closed (here, or relayed from another process)."""
         conn = self.connections.pop(sid, None)
         if conn is None:
             return
@@ -225,6 +265,31 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.publish(live)
         if not live.sids and live.room.state is HearingState.CLOSED:
             self.hearings.pop(live.hearing_id, None)  # over, and everyone has left
+            if self.relay is not None:
+                await self.relay.ended(live.hearing_id)
+
+    async def abandon(self, hearing_id: int) -> None:
+        """Another process owns the hearing now: its sockets here come again (and are relayed
+        there), its media here stops."""
+        live = self.hearings.pop(hearing_id, None)
+        if live is None:
+            return
+        for sid in list(live.sids.values()):
+            conn = self.connections.pop(sid, None)
+            await self._lost(sid, conn.lang if conn else self.settings.default_language)
+        with contextlib.suppress(Exception):
+            await self.hub.close_hearing(hearing_id)
+
+    async def _lost(self, sid: str, lang: str) -> None:
+        """Tell the socket its link was lost and close it: the client comes again."""
+        error = {
+            "code": "signal_heartbeat_lost",
+            "message": translate("error.signal_heartbeat_lost", lang),
+            "event": "heartbeat",
+        }
+        with contextlib.suppress(Exception):
+            await self.emit("error", error, to=sid)
+            await self.disconnect(sid)
 
     # --- telling everyone -----------------------------------------------------------------------
 
@@ -232,6 +297,8 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """Enforce the room's routing in the hub and send each connected member its ``state``."""
         if not hosts_only:
             self.apply_routing(live)
+            if self.relay is not None:
+                await self.relay.save(live)
         now = time.time()
         for pid, sid in list(live.sids.items()):
             member = live.room.members.get(pid)
@@ -275,16 +342,8 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                     if sid is None:
                         continue
                     conn = self.connections.pop(sid, None)
-                    lang = conn.lang if conn else self.settings.default_language
                     await self.drop(live, pid)
-                    error = {
-                        "code": "signal_heartbeat_lost",
-                        "message": translate("error.signal_heartbeat_lost", lang),
-                        "event": "heartbeat",
-                    }
-                    with contextlib.suppress(Exception):
-                        await self.emit("error", error, to=sid)
-                        await self.disconnect(sid)
+                    await self._lost(sid, conn.lang if conn else self.settings.default_language)
 
     async def close(self) -> None:
         if self._watchdog is not None:
@@ -296,6 +355,8 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 await self.disconnect(sid)
         self.connections.clear()
         self.hearings.clear()
+        if self.relay is not None:
+            await self.relay.close()
         await self.hub.close()
 
 

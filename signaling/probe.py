@@ -174,6 +174,8 @@ class Probe:
             )
         except socketio.exceptions.ConnectionError as exc:
             self.sio = None
+            with contextlib.suppress(Exception):
+                await sio.disconnect()  # closes its HTTP session (a server that was down)
             detail = refused[0] if refused else {}
             data = detail.get("data") if isinstance(detail, dict) else None
             if isinstance(data, dict):

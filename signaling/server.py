@@ -3,7 +3,8 @@
 ``attach(app, settings, store)`` builds the socket.io server (``/socket.io/``, namespace
 ``/hearing``, WebSocket and long-polling) and the media hub, starts the heartbeat watchdog
 with the app and closes everything when the app shuts down. ``store`` returns the database
-and the audit key, which the app opens at start-up.
+and the audit key, which the app opens at start-up. With ``ODR_REDIS_URL`` socket.io's emits
+go through Redis and each hearing is run by one owner process (docs/scale-out.md).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from aiohttp import web
 
 from odr.settings import Settings
 from signaling.actions import Actions
+from signaling.cluster import Cluster
 from signaling.ice import ice_servers, rtc_ice_servers
 from signaling.media import MediaHub, VideoProfile
 from signaling.namespace import HearingNamespace, StoreGetter
 from signaling.record_files import recover
+from signaling.relay import Relay
 
 # A frame over 1 MiB closes its socket at the engine.io level; messages over 64 KiB
 # (signaling.messages.MAX_MESSAGE_BYTES) are refused with an error event before that.
@@ -24,8 +27,13 @@ MAX_FRAME_BYTES = 1024 * 1024
 
 
 def build(settings: Settings, store: StoreGetter) -> tuple[socketio.AsyncServer, HearingNamespace]:
+    cluster = Cluster(settings.redis_url) if settings.redis_url else None
+    manager = None
+    if cluster is not None:
+        manager = socketio.AsyncRedisManager(settings.redis_url, channel=cluster.socketio_channel)
     server = socketio.AsyncServer(
         async_mode="aiohttp",
+        client_manager=manager,
         # Each socket's messages are handled one after the other, in the order sent: a flood
         # waits on its own socket (TCP pushes back) instead of piling up tasks.
         async_handlers=False,
@@ -48,6 +56,8 @@ def build(settings: Settings, store: StoreGetter) -> tuple[socketio.AsyncServer,
 
     hub = MediaHub(ice_servers=rtc_ice_servers(stun), profile=profile, on_slots=on_slots)
     namespace = HearingNamespace(settings, store, hub)
+    if cluster is not None:
+        namespace.relay = Relay(namespace, cluster)
     Actions(namespace)
     server.register_namespace(namespace)
     return server, namespace
@@ -59,6 +69,8 @@ def attach(app: web.Application, settings: Settings, store: StoreGetter) -> Hear
 
     async def start(_: web.Application) -> None:
         await recover(settings, *store())  # records a killed server left unregistered
+        if namespace.relay is not None:
+            await namespace.relay.start()
         namespace.start_watchdog()
 
     async def stop(_: web.Application) -> None:

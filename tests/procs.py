@@ -58,8 +58,11 @@ def free_port() -> int:
 class Server:
     """``odr serve`` in a child process on a free port; SIGKILLed on exit whatever happens."""
 
-    def __init__(self, data_dir: Path, db_url: str, log: Path) -> None:
+    def __init__(
+        self, data_dir: Path, db_url: str, log: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.data_dir = data_dir
+        self.env = dict(env or {})  # ODR_* settings on top of odr_env()
         self.db_url = db_url
         self.log = log
         self.port = 0
@@ -77,7 +80,7 @@ class Server:
                 [*command, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                env=odr_env(),
+                env=odr_env(**self.env),
             )
 
     async def start(self) -> None:
