@@ -3,7 +3,7 @@
 On SQLite and on PostgreSQL (the stricter: 32-bit ids, bounded text, no NUL): the demo court
 with its hearing case (a draft settlement and a photo added here) and its
 confirmed case; three callers: nobody, the demo mediator (staff session cookie and CSRF
-header) and the hearing case's applicant (a personal code's session). ``REAL`` rows are what
+header) and the hearing case's applicant (a personal code's session). ``Live.real`` holds what
 a fuzzed path parameter or body field may be swapped for, so that requests reach real cases,
 hearings, versions, codes and logins and not only 404s.
 """
@@ -106,13 +106,24 @@ class Caller:
         """A fresh session: a fuzzed request may have logged out, or revoked the code."""
         if self.kind == "staff":
             mediator = self.live.user("mediator")
-            self._start("/api/login", username=mediator["username"], password=mediator["password"])
+            login = {"username": mediator["username"], "password": mediator["password"]}
+            assert self._start("/api/login", **login)
         elif self.kind == "party" and not self._start("/api/session", code=self.code):
-            desk = Caller("staff", self.live)  # the mediator hands out a new code
-            desk.sign_in()
-            party_id = self.live.seeded["hearing"]["parties"]["applicant"]
-            self.code = self.live.call("POST", f"/api/parties/{party_id}/code", desk)["code"]
+            self.code = self._new_code()
             assert self._start("/api/session", code=self.code)
+
+    def _new_code(self) -> str:
+        """The mediator reissues the applicant's code; if the fuzzed case no longer allows
+        that, the applicant files a new case."""
+        desk = Caller("staff", self.live)
+        desk.sign_in()
+        party_id = self.live.seeded["hearing"]["parties"]["applicant"]
+        path = f"{self.live.base_url}/api/parties/{party_id}/code"
+        reissued = self.live.http.post(path, headers=desk.headers(), timeout=60)
+        if reissued.status_code == 201:
+            return str(reissued.json()["code"])
+        filed = self.live.call("POST", "/api/cases", json=filing(self.live.seeded["intake_code"]))
+        return str(filed["applicant"]["code"])
 
     def _start(self, path: str, **body: str) -> bool:
         response = self.live.http.post(self.live.base_url + path, json=body, timeout=60)
@@ -167,6 +178,7 @@ def callers(live: Live) -> dict[str, Caller]:
     staff = Caller("staff", live)
     for caller in (party, staff):
         caller.sign_in()
+        assert live.call("GET", "/api/me", caller)["kind"] == caller.kind  # fuzzed past login
     return {"anonymous": Caller("anonymous", live), "staff": staff, "party": party}
 
 

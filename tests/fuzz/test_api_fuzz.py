@@ -3,9 +3,9 @@ a member of staff and as a party, answers without a 500, with a status, content 
 that the document names.
 
 Each operation is fuzzed with data that fits its schema (positive) and, where it takes any
-input, with data that does not (negative). Path parameters, ``?tz=`` and body fields such
-as ``case_id``, ``version_id``, ``code`` or ``password`` are now and then swapped for real
-ones (``Live.real``), so that fuzzing gets past the 404s into the real rows. Seeded: the same
+input, with data that does not (negative). Path parameters and body fields such as
+``case_id``, ``version_id``, ``start``, ``code`` or ``password`` are now and then swapped for
+real ones (``Live.real``), so that fuzzing gets past the 404s into the real rows. Seeded: the same
 examples on every run. The status counts per caller and operation are printed at the
 end (``-s``).
 """
@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from odr.http.routes import ROUTES, Route
 
 pytestmark = pytest.mark.heavy
-__all__ = ["live"]  # the fixture
+__all__ = ["live"]  # the fixture, imported for pytest
 
 EXAMPLES = 20  # per operation, caller, generation mode and database
 CHECKS = [
