@@ -70,6 +70,7 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
         ],
         "responses": {
             "4XX": {"description": "Refused", **error},
+            "5XX": {"description": "Storage refused (503; 507 disk full) or unexpected", **error},
         },
     }
     if route.session:
