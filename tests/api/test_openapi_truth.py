@@ -1,5 +1,6 @@
-"""What the API fuzzer (tests/fuzz/test_api_fuzz.py) found: answers the OpenAPI document did not
-tell, and a 500. Each is checked here with one plain request."""
+"""What fuzzing the API (tests/fuzz/test_api_fuzz.py) brought up: an evidence download whose
+media type the OpenAPI document did not name, and a 500 for a ``?offset=`` past an int64 (found
+while the document learnt the query parameters). Each is checked here with plain requests."""
 
 from __future__ import annotations
 
