@@ -4,6 +4,7 @@ its own, flushed before and after), with 1 s heartbeats."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,7 @@ async def servers(
         Server(settings.data_dir, settings.db_url, tmp_path / f"server-{n}.log", env) for n in "ab"
     )
     try:
-        for server in pair:
-            await server.start()
+        await asyncio.gather(*(server.start() for server in pair))
         yield pair[0], pair[1]
     finally:
         for server in pair:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -74,54 +75,76 @@ async def back(probe: Probe) -> None:
     await probe.wait_media(within=30)
 
 
+@dataclass
+class Hearing:
+    """One hearing in session on two processes: the host and the respondent on A (which owns
+    the hearing: the host came first), the applicant on B (relayed to A)."""
+
+    id: int
+    redis_url: str
+    host: Probe
+    applicant: Probe
+    respondent: Probe
+
+    @property
+    def everyone(self) -> list[Probe]:
+        return [self.host, self.applicant, self.respondent]
+
+    def owner(self) -> bytes | None:
+        """The token of the process holding the hearing's lease."""
+        with redis.Redis.from_url(self.redis_url) as client:
+            value = client.get(f"odr:5:lease:{self.id}")
+        return value if isinstance(value, bytes) else None
+
+
 @pytest.fixture
-async def probes() -> AsyncIterator[list[Probe]]:
-    made: list[Probe] = []
-    yield made
-    for probe in made:
-        await probe.close()
-
-
-async def test_two_processes_share_a_hearing_and_survive_the_loss_of_its_owner(
-    servers: tuple[Server, Server],
-    settings: Settings,
-    seeded: dict[str, Any],
-    redis_url: str,
-    probes: list[Probe],
-) -> None:
+async def hearing(
+    servers: tuple[Server, Server], settings: Settings, seeded: dict[str, Any], redis_url: str
+) -> AsyncIterator[Hearing]:
     a, b = servers
-    hearing = make_hearing(settings)
+    made = make_hearing(settings)
     password = next(u["password"] for u in seeded["users"] if u["username"] == "mediator")
+    probes: list[Probe] = []
 
     def probe(on: Server, other: Server, **options: Any) -> Probe:
-        made = Probe(
+        one = Probe(
             on.base_url,
-            hearing["id"],
+            made["id"],
             origin=ORIGIN,
             reconnect=True,
             servers=(other.base_url,),
             **options,
         )
-        probes.append(made)
-        return made
+        probes.append(one)
+        return one
 
-    # The host joins on A first: A owns the hearing. The applicant is on B, the respondent on A.
-    host = probe(a, b, admit_all=True)
-    await host.login_user("mediator", password)
-    await host.connect()
-    applicant, respondent = probe(b, a), probe(a, b)
-    await applicant.login_code(hearing["codes"]["applicant"])
-    await respondent.login_code(hearing["codes"]["respondent"])
-    await applicant.connect()
-    await respondent.connect()
-    assert (await host.emit("start"))["ok"]
-    everyone = [host, applicant, respondent]
-    for p in everyone:
-        await p.wait_for(three_in_hearing, within=20)
-        await p.wait_media(within=20)
-    owner = redis.Redis.from_url(redis_url).get(f"odr:5:lease:{hearing['id']}")
+    try:
+        host = probe(a, b, admit_all=True)
+        await host.login_user("mediator", password)
+        await host.connect()
+        applicant, respondent = probe(b, a), probe(a, b)
+        await applicant.login_code(made["codes"]["applicant"])
+        await respondent.login_code(made["codes"]["respondent"])
+        await applicant.connect()
+        await respondent.connect()
+        assert (await host.emit("start"))["ok"]
+        for p in probes:
+            await p.wait_for(three_in_hearing, within=20)
+            await p.wait_media(within=20)
+        yield Hearing(made["id"], redis_url, host, applicant, respondent)
+    finally:
+        for p in probes:
+            await p.close()
+
+
+async def test_two_processes_share_a_hearing_and_survive_the_loss_of_its_owner(
+    servers: tuple[Server, Server], hearing: Hearing
+) -> None:
+    a, b = servers
+    host, applicant, respondent = hearing.host, hearing.applicant, hearing.respondent
+    everyone = hearing.everyone
+    owner = hearing.owner()
     assert owner is not None  # one process holds the hearing
-
     await media_flows(everyone)  # the applicant's media goes to A's hub, relayed by B's socket
 
     # The host mutes the respondent: nobody hears it any more.
@@ -137,7 +160,7 @@ async def test_two_processes_share_a_hearing_and_survive_the_loss_of_its_owner(
     for p in everyone:
         await back(p)
     assert all(p.server == b.base_url for p in everyone)
-    assert redis.Redis.from_url(redis_url).get(f"odr:5:lease:{hearing['id']}") != owner
+    assert hearing.owner() not in (None, owner)
 
     # The room survived: the respondent is still muted, the host still holds the chair.
     assert respondent.me["muted"] and respondent.me["room"] == "hearing"
@@ -159,3 +182,20 @@ async def test_two_processes_share_a_hearing_and_survive_the_loss_of_its_owner(
     # The only errors: the sockets told to come again (the new owner's, and A's watchdog).
     codes = {e.get("code") for p in everyone for e in p.errors}
     assert codes <= {"signal_heartbeat_lost"}, [p.errors for p in everyone]
+
+
+async def test_the_loss_of_a_relaying_process_leaves_the_owner_in_charge(
+    servers: tuple[Server, Server], hearing: Hearing
+) -> None:
+    a, b = servers
+    host, applicant, respondent = hearing.host, hearing.applicant, hearing.respondent
+    owner = hearing.owner()
+    assert (await host.emit("mute", {"participant_id": respondent.participant_id}))["ok"]
+    b.kill()  # the applicant's process: it comes back on A, the owner, which kept the room
+    await back(applicant)
+    assert applicant.server == a.base_url and hearing.owner() == owner
+    assert host.reconnections == 0 and respondent.reconnections == 0
+    assert applicant.participant(respondent.participant_id)["muted"]
+    assert (await host.emit("unmute", {"participant_id": respondent.participant_id}))["ok"]
+    await applicant.wait_for(lambda s: not any(p["muted"] for p in s["participants"]))
+    await media_flows(hearing.everyone)
