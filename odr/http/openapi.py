@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from odr.http.params import path_schema
-from odr.http.routes import ROUTES, Route
+from odr.http.route import Route
+from odr.http.routes import ROUTES
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -13,7 +13,8 @@ from access_world import ROLES, Scene, World
 from http_asks import ASKS, Ask, path_ids, photo
 from http_table import COLUMNS, TABLE, cells, route_of
 
-from odr.http.routes import ROUTES, Route
+from odr.http.route import Route
+from odr.http.routes import ROUTES
 
 ROUTE_BY_KEY = {f"{r.method} {r.path}": r for r in ROUTES}
 

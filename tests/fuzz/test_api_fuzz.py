@@ -27,7 +27,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from odr.http.routes import ROUTES, Route
+from odr.http.route import Route
+from odr.http.routes import ROUTES
 
 pytestmark = pytest.mark.heavy
 __all__ = ["live"]  # the fixture, imported for pytest
