@@ -23,7 +23,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import procs
 import psycopg
 import pytest
 import requests
@@ -46,16 +45,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
-
-
-class LimitlessServer(Server):
-    """``odr serve`` whose failure limits are out of the fuzzer's reach."""
-
-    def spawn(self) -> None:
-        plain = procs.odr_env
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(procs, "odr_env", lambda **extra: plain(**LIMITS, **extra))
-            super().spawn()
 
 
 @dataclass
@@ -144,7 +133,7 @@ def live(
     with _database(request.param, data_dir) as url:
         seeded = odr(data_dir, url, "demo", "--json")
         assert seeded.returncode == 0, seeded.stderr
-        server = LimitlessServer(data_dir, url, root / "server.log")
+        server = Server(data_dir, url, root / "server.log", env=LIMITS)
         asyncio.run(server.start())
         try:
             live = Live(request.param, server, json.loads(seeded.stdout))
