@@ -21,14 +21,16 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
-from asn1crypto import parser as asn1_parser
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from documents import signature_bytes
 from odr.errors import InvalidInput
 
 PERMITTED_LEVELS = ("NONE", "LTA_UPDATES", "FORM_FILLING")
@@ -83,11 +85,11 @@ def verify(pdf: bytes, trusted_ca_pem: bytes) -> Report:
     intact and trusted, nothing was changed after the last one, and (for a ruling) the
     embedded agreement matches the recorded sha256 and verifies itself.
     """
-    context = _context(trusted_ca_pem)
-    return _verify(pdf, context, depth=0)
+    context, ca = _context(trusted_ca_pem)
+    return _verify(pdf, context, ca, depth=0)
 
 
-def _verify(pdf: bytes, context: ValidationContext, depth: int) -> Report:
+def _verify(pdf: bytes, context: ValidationContext, ca: x509.Certificate, depth: int) -> Report:
     digest = hashlib.sha256(pdf).hexdigest()
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
@@ -103,7 +105,9 @@ def _verify(pdf: bytes, context: ValidationContext, depth: int) -> Report:
         status = _validate(signature, context)
         statuses.append(status)
         report = _signer_report(signature.field_name or "", status)
-        if report.intact and not _value_as_written(pdf, signature):
+        if report.intact and not signature_bytes.as_written(pdf, signature):
+            report = replace(report, intact=False)
+        if report.trusted and not signature_bytes.as_issued(signature, ca):
             report = replace(report, intact=False)
         signers.append(report)
     if not signers:
@@ -138,7 +142,7 @@ def _verify(pdf: bytes, context: ValidationContext, depth: int) -> Report:
             matches = embedded_sha == str(terms.get("agreement_sha256", "")).lower()
             if not matches:
                 problems.append("verify.embedded_agreement_mismatch")
-            elif depth < MAX_NESTING and not _inner_ok(inner, context, depth):
+            elif depth < MAX_NESTING and not _inner_ok(inner, context, ca, depth):
                 problems.append("verify.embedded_agreement_invalid")
     return Report(
         ok=not problems,
@@ -154,19 +158,17 @@ def _verify(pdf: bytes, context: ValidationContext, depth: int) -> Report:
     )
 
 
-def _context(trusted_ca_pem: bytes) -> ValidationContext:
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
+def _context(trusted_ca_pem: bytes) -> tuple[ValidationContext, x509.Certificate]:
     try:
-        der = x509.load_pem_x509_certificate(trusted_ca_pem).public_bytes(Encoding.DER)
+        ca = x509.load_pem_x509_certificate(trusted_ca_pem)
     except ValueError as exc:
         raise InvalidInput("certificate_unreadable") from exc
-    return ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(der)],
+    context = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(ca.public_bytes(Encoding.DER))],
         allow_fetching=False,
         revocation_mode="soft-fail",
     )
+    return context, ca
 
 
 def _validate(signature: Any, context: ValidationContext) -> PdfSignatureStatus | None:
@@ -178,26 +180,6 @@ def _validate(signature: Any, context: ValidationContext) -> PdfSignatureStatus 
     except Exception:
         return None
     return status
-
-
-def _value_as_written(pdf: bytes, signature: Any) -> bool:
-    """The bytes the signature's range leaves out are exactly its value as a signer writes it:
-    ``<`` hex of the DER signature, zero padding ``>``, in one case.
-
-    Those bytes are the only ones no signature covers; without this check a changed padding
-    digit or a digit's case makes a file with another sha256 that still verifies.
-    """
-    try:
-        _, len1, start2, _ = (int(n) for n in signature.byte_range)
-        value = bytes(signature.pkcs7_content)
-        header, body, trailer = asn1_parser.parse(value)[3:]
-    except (TypeError, ValueError):
-        return False
-    der = len(header) + len(body) + len(trailer)
-    if value[der:].strip(b"\x00"):
-        return False
-    gap = pdf[len1:start2]
-    return gap in (b"<" + value.hex().upper().encode() + b">", b"<" + value.hex().encode() + b">")
 
 
 def _signer_report(field: str, status: PdfSignatureStatus | None) -> SignerReport:
@@ -250,8 +232,8 @@ def _json(data: bytes | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _inner_ok(inner: bytes, context: ValidationContext, depth: int) -> bool:
+def _inner_ok(inner: bytes, context: ValidationContext, ca: x509.Certificate, depth: int) -> bool:
     try:
-        return _verify(inner, context, depth + 1).ok
+        return _verify(inner, context, ca, depth + 1).ok
     except InvalidInput:
         return False

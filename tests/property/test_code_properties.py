@@ -17,8 +17,12 @@ from odr.i18n import catalogue, translate
 
 FAST = settings(max_examples=200, deadline=None)
 # One server and its database for all the examples of a test: the examples are independent.
+# The codes are new each time: an example saved in Hypothesis' database would not replay.
 LIVE = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
