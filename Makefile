@@ -3,8 +3,8 @@
 
 # Debian packages (space separated), installed only when `dpkg -s` says one is missing:
 # what the server needs to run, and what only the tests need (a real browser).
-APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core
-APT_TEST_PACKAGES := chromium poppler-utils libnss3-tools zbar-tools iproute2 nftables janus janus-tools
+APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+APT_TEST_PACKAGES := chromium poppler-utils libnss3-tools zbar-tools iproute2 nftables janus janus-tools coturn nginx-light
 
 PYTHON ?= python3
 VENV   := .venv

@@ -48,6 +48,9 @@ class Settings:
     # One line per request (costs about as much as a look-up itself); the reverse proxy in
     # front usually keeps this log, and the audit log keeps every event that matters.
     access_log: bool = False
+    # The static front end (kiosk, console, hearing, party, verify pages): the checkout's web/
+    # by default; an installed package (`pip install .`, the Docker image) names it.
+    web_dir: Path = Path(__file__).resolve().parents[1] / "web"
     # Hearings: ICE servers handed to every peer (none by default; no public STUN exists).
     # Comma-separated URLs such as "stun:turn.example.org:3478,turn:turn.example.org:3478".
     ice_urls: tuple[str, ...] = ()

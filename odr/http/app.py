@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -22,7 +23,8 @@ from odr.services.ratelimit import FailureLimiter
 from odr.services.startup import open_store, sweep_temporaries
 from odr.settings import Settings
 
-WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+log = logging.getLogger(__name__)
+
 PAGES = {  # address -> page in web/
     "/": "index.html",
     "/kiosk": "kiosk.html",  # the village terminal
@@ -55,10 +57,12 @@ def create_app(settings: Settings) -> web.Application:
     setup_routes(app)
     # Hearings (issue 3): socket.io signaling on /socket.io/ (namespace /hearing) + media hub.
     signaling.attach(app, settings, lambda: (app[keys.DB], app[keys.AUDIT_KEY]))
-    if WEB_DIR.is_dir():
+    if settings.web_dir.is_dir():
         for path, page in PAGES.items():
-            app.router.add_get(path, _page(page))
-        app.router.add_static("/static", WEB_DIR, append_version=False)
+            app.router.add_get(path, _page(settings.web_dir / page))
+        app.router.add_static("/static", settings.web_dir, append_version=False)
+    else:
+        log.warning("no front end at %s (ODR_WEB_DIR): serving the API only", settings.web_dir)
     return app
 
 
@@ -71,10 +75,10 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     await asyncio.to_thread(db.close)
 
 
-def _page(name: str) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
-    """A handler serving the page ``web/<name>``."""
+def _page(path: Path) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
+    """A handler serving one page of the front end."""
 
     async def serve(request: web.Request) -> web.FileResponse:
-        return web.FileResponse(WEB_DIR / name)
+        return web.FileResponse(path)
 
     return serve
