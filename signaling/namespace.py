@@ -31,7 +31,7 @@ from odr.settings import Settings
 from odr.store.db import Database
 from odr.store.models import Hearing, HearingParticipant
 from signaling import auth
-from signaling.ice import ice_servers
+from signaling.ice import ice_servers, turn_user
 from signaling.live import Connection, Entry, LiveHearing, snapshot
 from signaling.media import MediaHub, named
 from signaling.messages import Payload, parse
@@ -304,7 +304,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             member = live.room.members.get(pid)
             if member is None or (hosts_only and not member.is_host):
                 continue
-            ice = ice_servers(self.settings, str(pid), now)
+            ice = ice_servers(self.settings, turn_user(live.hearing_id, pid), now)
             view = snapshot(live, pid, ice, self.settings.heartbeat_seconds)
             await self.emit("state", view, to=sid)
 

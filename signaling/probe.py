@@ -12,7 +12,9 @@ With ``reconnect=True`` (``odr probe``) it comes back on its own as the browser 
 socket closes, or when its heartbeats go unanswered for as long as the server waits before
 dropping a participant, it connects again and makes a new peer connection. Given ``servers``
 (other URLs of the same service, a load balancer's stand-in), a failed attempt moves on to the
-next one.
+next one. With ``relay_only=True`` (``odr probe --relay-only``) it gathers TURN relay
+candidates only, so its media can only go through the relay; when the offer has none it
+reports ``turn_credential_expired`` or ``turn_unavailable`` (``signaling.turn_check``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import aiohttp
 import socketio
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
+from odr.i18n import DEFAULT, translate
 from signaling.ice import rtc_ice_servers
 from signaling.link_quality import link_quality
 from signaling.media.continuity import AudioContinuity
@@ -40,6 +43,7 @@ from signaling.media.synthetic import (
     tone_amplitude,
     tone_hz,
 )
+from signaling.turn_check import relay_problem
 
 NAMESPACE = "/hearing"
 SESSION_COOKIES = ("__Host-odr_session", "odr_session")
@@ -74,6 +78,7 @@ class Probe:
         transports: tuple[str, ...] = ("websocket",),
         reconnect: bool = False,
         servers: tuple[str, ...] = (),
+        relay_only: bool = False,
     ) -> None:
         self.server = server.rstrip("/")
         self.origin = origin or self.server
@@ -85,6 +90,7 @@ class Probe:
         self.media = media
         self.transports = list(transports)
         self.reconnect = reconnect
+        self.relay_only = relay_only
         self.reconnections = 0
         self.continuity = AudioContinuity()
         self.started_at: float | None = None  # time.time() of the first login
@@ -325,7 +331,8 @@ class Probe:
     async def _open_media(self, state: dict[str, Any]) -> None:
         await self._close_media()
         me = state["me"]["id"]
-        pc = hearing_peer_connection(rtc_ice_servers(state.get("ice_servers", [])))
+        servers = state.get("ice_servers", [])
+        pc = hearing_peer_connection(rtc_ice_servers(servers), relay_only=self.relay_only)
         audio = ToneTrack(tone_hz(me))
         video = PatternTrack(me, self.width, self.height, self.fps)
         add_hearing_transceivers(pc, audio, video)
@@ -333,6 +340,13 @@ class Probe:
         self.received = ReceivedMedia(pc, continuity=self.continuity)
         self._credited, self._frames_from, self.slots = {}, {}, {}
         await pc.setLocalDescription(await pc.createOffer())
+        sdp = pc.localDescription.sdp
+        problem = relay_problem(sdp, servers, time.time()) if self.relay_only else None
+        if problem is not None:  # no way through the relay: say why instead of waiting in vain
+            message = translate(f"error.{problem}", self.lang or DEFAULT)
+            self.errors.append({"code": problem, "message": message})
+            self._changed.set()
+            return
         answer = await self.emit("offer", {"sdp": pc.localDescription.sdp, "type": "offer"})
         if not answer.get("ok"):
             self.errors.append(answer.get("error", {}))

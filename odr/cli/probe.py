@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from typing import Any
@@ -16,6 +17,7 @@ import aiohttp
 
 from odr.i18n import DEFAULT, LANGUAGES, translate
 from signaling.probe import Probe, ProbeError
+from signaling.turn_check import turn_error
 
 
 def add_parser(sub: Any) -> None:
@@ -34,6 +36,9 @@ def add_parser(sub: Any) -> None:
     probe.add_argument("--width", type=int, default=320)
     probe.add_argument("--height", type=int, default=240)
     probe.add_argument("--fps", type=int, default=15)
+    probe.add_argument(
+        "--relay-only", action="store_true", help="media through the TURN relay only (a test)"
+    )
     probe.add_argument("--json", action="store_true", help="print JSON")
     probe.add_argument("--lang", choices=LANGUAGES, default=DEFAULT, help="language of the text")
 
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 width=args.width,
                 height=args.height,
                 fps=args.fps,
+                relay_only=args.relay_only,
+                lang=args.lang,
             )
         )
     except ProbeError as exc:
@@ -87,8 +94,11 @@ async def run_probe(
     width: int = 320,
     height: int = 240,
     fps: int = 15,
+    relay_only: bool = False,
+    lang: str = DEFAULT,
 ) -> dict[str, Any]:
-    """Log in, join, stay ``seconds``, and return the report (``odr probe``)."""
+    """Log in, join, stay ``seconds``, and return the report (``odr probe``); a relay-only
+    probe that cannot get through the TURN relay fails at once (`ProbeError`)."""
     probe = Probe(
         server,
         hearing_id,
@@ -97,6 +107,8 @@ async def run_probe(
         height=height,
         fps=fps,
         admit_all=admit_all,
+        lang=lang,
+        relay_only=relay_only,
         reconnect=True,  # as the browser does: a lost link is joined again on its own
     )
     try:
@@ -108,7 +120,11 @@ async def run_probe(
         except aiohttp.ClientError as exc:
             raise ProbeError("unreachable", f"{server}: {exc}") from None
         await probe.connect()
-        await asyncio.sleep(seconds)
+        with contextlib.suppress(TimeoutError):  # stay ``seconds``, unless the relay failed
+            await probe.wait_for(lambda s: turn_error(probe.errors) is not None, seconds)
+        failed = turn_error(probe.errors)
+        if failed is not None:
+            raise ProbeError(failed["code"], failed["message"])
         report = probe.report()
         report["media_connected"] = probe.pc is not None and probe.pc.connectionState == "connected"
         return report

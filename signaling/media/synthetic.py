@@ -38,6 +38,7 @@ from aiortc import (
     RTCBundlePolicy,
     RTCConfiguration,
     RTCIceServer,
+    RTCIceTransportPolicy,
     RTCPeerConnection,
     RTCSessionDescription,
 )
@@ -147,11 +148,18 @@ class PatternTrack(MediaStreamTrack):
         return frame
 
 
-def hearing_peer_connection(ice_servers: list[RTCIceServer] | None = None) -> RTCPeerConnection:
+def hearing_peer_connection(
+    ice_servers: list[RTCIceServer] | None = None, *, relay_only: bool = False
+) -> RTCPeerConnection:
     """A client peer connection fit for the hearing layout (max-bundle; see
-    `add_hearing_transceivers`)."""
+    `add_hearing_transceivers`); ``relay_only``: TURN relay candidates only, no host socket."""
+    policy = RTCIceTransportPolicy.RELAY if relay_only else RTCIceTransportPolicy.ALL
     return RTCPeerConnection(
-        RTCConfiguration(iceServers=ice_servers or [], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        RTCConfiguration(
+            iceServers=ice_servers or [],
+            bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
+            iceTransportPolicy=policy,
+        )
     )
 
 

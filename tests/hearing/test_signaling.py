@@ -240,7 +240,7 @@ async def test_state_carries_ice_servers_with_turn_credentials(
         assert stun == {"urls": ["stun:turn.example.org:3478"]}
         assert turn["urls"] == ["turn:turn.example.org:3478"]
         expiry, who = turn["username"].split(":")
-        assert who == str(probe.participant_id)
+        assert who == f"h{hearing['id']}-p{probe.participant_id}"  # this participant, here
         assert 590 <= int(expiry) - time.time() <= 610
         digest = hmac.new(b"s3cret", turn["username"].encode(), hashlib.sha1).digest()
         assert turn["credential"] == base64.b64encode(digest).decode()
