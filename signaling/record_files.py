@@ -1,12 +1,16 @@
-"""Hearing record files: their names, and the ones a killed server left unregistered.
+"""Hearing record files: their names, and the ones a dead process left unregistered.
 
 A record is ``hearing-<id>-<UTC start to the microsecond>Z.ogg`` (``.webm`` with video) in the
 recordings folder, claimed exclusively (never overwritten) and registered with its sha256 when
-it stops. A server that dies while recording (SIGKILL, a crash) leaves a file that no
+it stops. A process that dies while recording (SIGKILL, a crash) leaves a file that no
 ``Recording`` names; the recorder writes each packet as it is muxed, so the file plays up to a
-fraction of a second before the crash. ``recover`` runs at every start: each such file is kept
-exactly as it is and registered as incomplete (``complete=False``, ``ended_at`` its last write,
-``hearing.recording_interrupted`` in the audit log with its sha256).
+fraction of a second before the crash. Such a file is kept exactly as it is and registered as
+incomplete (``complete=False``, ``ended_at`` its last write, ``hearing.recording_interrupted``
+in the audit log with its sha256), once (``hearing_record.add_interrupted``):
+
+- ``recover`` at every start, for every such file, except (several processes on one Redis)
+  those of a hearing a live process owns: that process may still be writing it;
+- ``signaling.relay``, when a process takes a hearing over, for that hearing's files.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +33,8 @@ log = logging.getLogger(__name__)
 STAMP = "%Y%m%dT%H%M%S%fZ"
 NAME = re.compile(r"hearing-(\d{1,18})-(\d{8}T\d{12}Z)\.(ogg|webm)")
 MEDIA_TYPES = {"ogg": "audio/ogg", "webm": "video/webm"}
+
+Busy = Callable[[int], Awaitable[bool]]  # whether a live process owns the hearing
 
 
 def record_path(folder: Path, hearing_id: int, now: datetime) -> Path:
@@ -44,36 +51,58 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-async def recover(settings: Settings, db: Database, key: AuditKey) -> list[Path]:
-    """Register every record file no ``Recording`` names as interrupted; the files found."""
-    folder = settings.recordings_dir
+def records(folder: Path, hearing_id: int | None = None) -> list[Path]:
+    """The record files in ``folder`` (of one hearing when given), by name."""
     if not folder.is_dir():
         return []
-    known = await db.read(hearing_record.registered_paths)
-    found: list[Path] = []
+    found = []
     for path in sorted(folder.iterdir()):
         match = NAME.fullmatch(path.name)
-        if match is None or relative(path, settings.data_dir) in known or not path.is_file():
+        if match and hearing_id in (None, int(match[1])) and path.is_file():
+            found.append(path)
+    return found
+
+
+async def recover(
+    settings: Settings, db: Database, key: AuditKey, busy: Busy | None = None
+) -> list[Path]:
+    """At start-up: register every record file no ``Recording`` names as interrupted, except
+    those of hearings ``busy`` says a live process owns; the files registered."""
+    return await register(settings, db, key, records(settings.recordings_dir), busy)
+
+
+async def register(
+    settings: Settings, db: Database, key: AuditKey, files: list[Path], busy: Busy | None = None
+) -> list[Path]:
+    """Register those of ``files`` no ``Recording`` names as interrupted; the ones registered."""
+    known = await db.read(hearing_record.registered_paths)
+    registered: list[Path] = []
+    for path in files:
+        name = relative(path, settings.data_dir)
+        match = NAME.fullmatch(path.name)
+        if match is None or name in known:
             continue
         hearing_id, stamp, suffix = int(match[1]), match[2], match[3]
+        if busy is not None and await busy(hearing_id):
+            continue
         sha256 = await asyncio.to_thread(file_sha256, path)
         stat = path.stat()
         try:
-            await db.write(
-                hearing_record.add_recording,
+            added = await db.write(
+                hearing_record.add_interrupted,
                 key,
                 hearing_id,
-                relative(path, settings.data_dir),
+                name,
                 MEDIA_TYPES[suffix],
                 sha256,
                 stat.st_size,
                 datetime.strptime(stamp, STAMP).replace(tzinfo=UTC),
                 datetime.fromtimestamp(stat.st_mtime, UTC),
-                False,
             )
         except OdrError as exc:  # a file of no hearing this database knows
             log.warning("record %s not registered: %s", path, exc.code)
             continue
-        log.warning("hearing %s: interrupted record %s registered", hearing_id, path.name)
-        found.append(path)
-    return found
+        if added is not None:
+            log.warning("hearing %s: interrupted record %s registered", hearing_id, path.name)
+            registered.append(path)
+    return registered

@@ -23,6 +23,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -31,6 +32,7 @@ from odr.errors import InvalidInput, OdrError
 from odr.i18n import translate
 from signaling.cluster import Cluster, OwnerUnreachable
 from signaling.live import Entry, LiveHearing
+from signaling.record_files import records, register
 from signaling.room_store import RoomStore
 
 if TYPE_CHECKING:
@@ -82,10 +84,31 @@ class Relay:
             log.warning("hearing %s: owner %s is gone; taking it over", hearing_id, holder)
             await self.cluster.clear(hearing_id, holder)
 
+    async def busy(self, hearing_id: int) -> bool:
+        """Whether a live process owns the hearing (it may be writing a record of it); so it
+        is said when Redis does not answer."""
+        try:
+            holder = await self.cluster.holder(hearing_id)
+            return holder is not None and await self.cluster.alive(holder)
+        except (RedisError, OSError):
+            log.warning("hearing %s: its owner unknown (Redis); its records left", hearing_id)
+            return True
+
     async def _moved(self, hearing_id: int) -> None:
-        """This process now owns the hearing: its sockets relayed elsewhere come again."""
+        """This process now owns the hearing: a record the previous owner left is registered
+        as interrupted (listed now, before a record can start here), and this process's
+        sockets relayed elsewhere come again."""
+        files = records(self.ns.settings.recordings_dir, hearing_id)
+        if files:
+            self.ns.spawn(self._recover(files))
         for sid in [s for s, r in self.relayed.items() if r.hearing_id == hearing_id]:
             await self._reconnect(sid)
+
+    async def _recover(self, files: list[Path]) -> None:
+        try:
+            await register(self.ns.settings, *self.ns.store(), files)
+        except Exception:
+            log.exception("records %s not registered", [f.name for f in files])
 
     async def _reconnect(self, sid: str) -> None:
         relayed = self.relayed.pop(sid, None)

@@ -68,9 +68,11 @@ def attach(app: web.Application, settings: Settings, store: StoreGetter) -> Hear
     server.attach(app)
 
     async def start(_: web.Application) -> None:
-        await recover(settings, *store())  # records a killed server left unregistered
-        if namespace.relay is not None:
-            await namespace.relay.start()
+        relay = namespace.relay
+        if relay is not None:
+            await relay.start()
+        # Records a dead process left unregistered; not those of hearings a live one owns.
+        await recover(settings, *store(), relay.busy if relay is not None else None)
         namespace.start_watchdog()
 
     async def stop(_: web.Application) -> None:

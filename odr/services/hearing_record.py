@@ -115,9 +115,16 @@ def add_recording(
 ) -> Recording:
     """Register a finished recording (``path`` relative to the data folder); its sha256, size,
     start and end go into the audit log as ``hearing.recording``. ``complete=False``: a file
-    the server was still writing when it died, found at the next start; it plays up to the
-    crash, ``ended_at`` is its last write, and the entry is ``hearing.recording_interrupted``."""
-    hearing = get_hearing(session, hearing_id)
+    the server was still writing when it died, found later; it plays up to the crash,
+    ``ended_at`` is its last write, and the entry is ``hearing.recording_interrupted``.
+
+    Once per file: a path already registered returns its row and writes nothing (the hearing
+    row is locked first, so two processes registering one file at once make one row; the
+    unique ``recording.path`` is the last guard)."""
+    hearing = get_hearing(session, hearing_id, lock=True)
+    known = recording_at(session, path)
+    if known is not None:
+        return known
     recording = Recording(
         hearing_id=hearing_id,
         path=path,
@@ -148,12 +155,41 @@ def add_recording(
     return recording
 
 
+def add_interrupted(
+    session: Session,
+    key: AuditKey,
+    hearing_id: int,
+    path: str,
+    media_type: str,
+    sha256: str,
+    size: int,
+    started_at: datetime,
+    ended_at: datetime,
+) -> Recording | None:
+    """Register a record its process left unfinished (``complete=False``); None, and nothing
+    written, if the file is registered already."""
+    get_hearing(session, hearing_id, lock=True)
+    if recording_at(session, path) is not None:
+        return None
+    args = (media_type, sha256, size, started_at, ended_at)
+    return add_recording(session, key, hearing_id, path, *args, complete=False)
+
+
 def recordings_of(session: Session, hearing_id: int) -> list[Recording]:
     """The hearing's registered recordings, oldest first."""
     query = select(Recording).where(Recording.hearing_id == hearing_id)
     return list(session.exec(query.order_by(col(Recording.id))))
 
 
-def registered_paths(session: Session) -> set[str]:
-    """The paths (relative to the data folder) of every registered recording."""
-    return set(session.exec(select(Recording.path)))
+def recording_at(session: Session, path: str) -> Recording | None:
+    """The recording registered for ``path`` (relative to the data folder), if any."""
+    return session.exec(select(Recording).where(Recording.path == path)).first()
+
+
+def registered_paths(session: Session, hearing_id: int | None = None) -> set[str]:
+    """The paths (relative to the data folder) of every registered recording (of one hearing
+    when given)."""
+    query = select(Recording.path)
+    if hearing_id is not None:
+        query = query.where(Recording.hearing_id == hearing_id)
+    return set(session.exec(query))

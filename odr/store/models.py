@@ -197,8 +197,9 @@ class HearingMessage(SQLModel, table=True):
 
 
 class Recording(SQLModel, table=True):
-    """A file recorded from a hearing, under the data folder."""
+    """A file recorded from a hearing, under the data folder; registered once."""
 
+    __table_args__ = (UniqueConstraint("path", name="uq_recording_path"),)
     id: int | None = Field(default=None, primary_key=True)
     hearing_id: int = Field(foreign_key="hearing.id", index=True)
     path: str = Field(max_length=255)  # relative to settings.data_dir
