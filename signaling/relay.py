@@ -11,7 +11,8 @@ When the owner is gone (its inbox has no listener, or a request gets no answer a
 has another holder or none), the next connect or event of the hearing takes the lease, the
 room is restored from its snapshot, and the sockets this process relayed to the old owner are
 closed with ``signal_heartbeat_lost``: browsers and probes come back on a new socket and build
-a new peer connection to the new owner's hub.
+a new peer connection to the new owner's hub. The record the old owner left is registered as
+interrupted (:mod:`signaling.record_files`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ every change; a process that takes a hearing over restores the room from it: eve
 they were (hearing room, private room, lobby), muted or not, video off or not, hosts and the
 chair, all shown disconnected until their sockets come back. The hearing's state comes from
 the database (it is written there as it changes); a record does not survive its process (the
-file it left is registered as interrupted when that process's data folder is next opened).
+process taking the hearing over registers the file it left as interrupted).
 """
 
 from __future__ import annotations

@@ -209,7 +209,7 @@ class Recording(SQLModel, table=True):
     started_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime = Field(sa_type=UTCDateTime)
     # False: the server died while recording; the file plays up to the crash and was found
-    # and registered at the next start (``hearing.recording_interrupted`` in the audit log).
+    # and registered later (``hearing.recording_interrupted``; signaling/record_files.py).
     complete: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
 
 
