@@ -2,13 +2,15 @@
 
 The configuration lives in a temporary folder: TURN REST credentials (``use-auth-secret``), no
 CLI, no TLS or DTLS, UDP and TCP listeners on 127.0.0.1 and a free port, and relaying refused
-to every loopback, private, link-local and shared range (`DENIED`), as in production.
+to the ranges docker/coturn/turnserver.conf refuses (`DENIED`: loopback, private, link-local,
+shared, documentation), so that the tests hold the shipped list to its word.
 
 The media hub the relay must reach is on this machine, though, and this machine's addresses are
 loopback or private. So the relay side gets a TEST-NET address, `RELAY_ADDRESS`/32, on one end
 of a veth pair (`relay_interface`, as tests/janus/janus_proc.py makes its media interface):
 coturn relays from it, the hub (which gathers on every interface) offers it, and it is the one
-peer address the configuration allows (``allowed-peer-ip``).
+peer address the configuration allows (``allowed-peer-ip``, as the shipped one allows the
+hubs' addresses on the compose network).
 """
 
 from __future__ import annotations
@@ -32,18 +34,22 @@ TURNSERVER = shutil.which("turnserver")
 RELAY_ADDRESS = "198.51.100.1"  # TEST-NET-2 (RFC 5737)
 INTERFACE = "odrturn0"  # its veth peer: odrturn1
 REALM = "odr.test"
-DENIED = (  # loopback, private, link-local, shared (RFC 6598), "this network", IPv6 alike
-    "0.0.0.0-0.255.255.255",
-    "10.0.0.0-10.255.255.255",
-    "100.64.0.0-100.127.255.255",
-    "127.0.0.0-127.255.255.255",
-    "169.254.0.0-169.254.255.255",
-    "172.16.0.0-172.31.255.255",
-    "192.168.0.0-192.168.255.255",
-    "::1",
-    "fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-    "fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-)
+SHIPPED_CONF = Path(__file__).parents[2] / "docker" / "coturn" / "turnserver.conf"
+
+
+def shipped_denied_peers() -> tuple[str, ...]:
+    """The ``denied-peer-ip`` ranges of the configuration docker/ ships: loopback, private,
+    link-local, shared, documentation and multicast addresses, IPv4 and IPv6."""
+    spans = tuple(
+        line.split("=", 1)[1].strip()
+        for line in SHIPPED_CONF.read_text().splitlines()
+        if line.startswith("denied-peer-ip=")
+    )
+    assert spans, f"no denied-peer-ip in {SHIPPED_CONF}"
+    return spans
+
+
+DENIED = shipped_denied_peers()
 
 
 def denied(address: str) -> bool:

@@ -1,7 +1,8 @@
 """The coturn configuration's two rules, driven with aioice's TURN client and the product's own
-credentials (`signaling.ice`): relaying to a loopback, private, link-local or shared address
-is refused (403 Forbidden IP) while the allowed public-looking address is relayed to, both
-ways; and an expired credential gets no allocation at all (401)."""
+credentials (`signaling.ice`): relaying to a loopback, private, link-local, shared or
+documentation address (the shipped docker/coturn/turnserver.conf's list) is refused (403
+Forbidden IP) while the one allowed address is relayed to, both ways; and an expired
+credential gets no allocation at all (401)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ FORBIDDEN_PEERS = (
     "169.254.1.1",
     "100.64.0.1",
     "0.1.2.3",
+    "192.0.2.9",  # documentation ranges, and the allowed address's neighbour: exact exceptions
+    "198.51.100.77",
+    "224.0.0.1",
 )
 
 
