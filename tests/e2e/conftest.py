@@ -62,12 +62,22 @@ class Live:
 
 
 @pytest.fixture
-async def live(tmp_path: Path) -> AsyncIterator[Live]:
+def live_settings() -> dict[str, Any]:
+    """Settings of the ``live`` server beyond the test defaults (a module may override this)."""
+    return {}
+
+
+@pytest.fixture
+async def live(tmp_path: Path, live_settings: dict[str, Any]) -> AsyncIterator[Live]:
     """The whole app served on a free port of 127.0.0.1, SQLite, the demo court seeded."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings = make_settings(
-        tmp_path / "data", f"sqlite:///{tmp_path}/odr.sqlite3", base_url=base_url, port=port
+        tmp_path / "data",
+        f"sqlite:///{tmp_path}/odr.sqlite3",
+        base_url=base_url,
+        port=port,
+        **live_settings,
     )
 
     def seed() -> dict[str, Any]:

@@ -29,10 +29,19 @@ async def person(browser: Browser, checks: Any, english: bool) -> Page:
 
 
 async def join_with_code(
-    browser: Browser, live: Any, checks: Any, hearing_id: int, code: str, english: bool
+    browser: Browser,
+    live: Any,
+    checks: Any,
+    hearing_id: int,
+    code: str,
+    english: bool,
+    init_script: str = "",
 ) -> Page:
-    """A party opens the hearing with a personal code and waits in the lobby."""
+    """A party opens the hearing with a personal code and waits in the lobby (``init_script``
+    runs in the page before the hearing's own scripts)."""
     page = await person(browser, checks, english)
+    if init_script:
+        await page.add_init_script(init_script)
     await page.goto(live.url(f"/hearing?id={hearing_id}"))
     await page.get_by_label("Personal code" if english else "个人码").fill(code)
     await page.get_by_role("button", name="Join" if english else "进入").click()

@@ -45,9 +45,12 @@ async function startMedia(iceServers) {
       if (state === "connected") setTimeout(sendQuality, 1500);  // the first sample soon
       if (state !== "failed") return;
       showAlert(tr("hv.media_failed"));
-      // The hub dropped this peer connection: offer a new one while the socket is up.
+      // The hub dropped this peer connection: offer a new one while the socket is up, with
+      // the latest state's ICE servers (TURN credentials expire: the first ones may be stale).
       setTimeout(() => {
-        if (app.link === link && app.socket?.connected) startMedia(iceServers);
+        if (app.link === link && app.socket?.connected) {
+          startMedia(app.state?.ice_servers ?? iceServers);
+        }
       }, 2000);
     },
   });
