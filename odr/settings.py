@@ -12,6 +12,7 @@ from typing import Any
 from odr.errors import InvalidInput
 
 ENV_PREFIX = "ODR_"
+MEDIA_BACKENDS = ("embedded", "janus")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ class Settings:
     # Several `odr serve` processes: socket.io events and hearing ownership through this Redis
     # (e.g. redis://10.0.0.5:6379/0); empty: one process, no Redis (docs/scale-out.md).
     redis_url: str = ""
+    # Media: "embedded" (the in-process aiortc hub) or "janus" (a Janus server at janus_url,
+    # e.g. http://127.0.0.1:8088/janus, with its API secret and its plugins' admin_key).
+    media_backend: str = "embedded"
+    janus_url: str = ""
+    janus_api_secret: str = ""
+    janus_admin_key: str = ""
     # Invitations by mail (optional): empty host means no mail is sent.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -75,6 +82,12 @@ class Settings:
     ca_passphrase: str = ""
     tsa_url: str = ""  # optional RFC 3161 timestamp server
     confirmation_days: int = 30  # People's Mediation Law art. 33
+
+    def __post_init__(self) -> None:
+        if self.media_backend not in MEDIA_BACKENDS:
+            raise InvalidInput("invalid_setting", field=ENV_PREFIX + "MEDIA_BACKEND")
+        if self.media_backend == "janus" and not self.janus_url:
+            raise InvalidInput("invalid_setting", field=ENV_PREFIX + "JANUS_URL")
 
     @property
     def sqlite_path(self) -> Path:

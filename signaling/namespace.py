@@ -38,6 +38,7 @@ from signaling.messages import Payload, parse
 from signaling.room_store import restore
 
 if TYPE_CHECKING:
+    from signaling.media.janus.hub import JanusHub
     from signaling.relay import Relay
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ Ack = dict[str, Any]
 
 
 class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
-    def __init__(self, settings: Settings, store: StoreGetter, hub: MediaHub) -> None:
+    def __init__(self, settings: Settings, store: StoreGetter, hub: MediaHub | JanusHub) -> None:
         super().__init__(NAMESPACE)
         self.settings = settings
         self.store = store
@@ -306,6 +307,8 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 continue
             ice = ice_servers(self.settings, turn_user(live.hearing_id, pid), now)
             view = snapshot(live, pid, ice, self.settings.heartbeat_seconds)
+            if self.settings.media_backend != "embedded":
+                view["media"] = self.settings.media_backend  # the client's offers differ
             await self.emit("state", view, to=sid)
 
     def apply_routing(self, live: LiveHearing) -> None:

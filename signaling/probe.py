@@ -15,6 +15,8 @@ dropping a participant, it connects again and makes a new peer connection. Given
 next one. With ``relay_only=True`` (``odr probe --relay-only``) it gathers TURN relay
 candidates only, so its media can only go through the relay; when the offer has none it
 reports ``turn_credential_expired`` or ``turn_unavailable`` (``signaling.turn_check``).
+When the hearing's media is on Janus (``media: "janus"`` in ``state``) it opens Janus's three
+peer connections instead (``signaling.media.janus.client_media``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import asyncio
 import contextlib
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -34,6 +36,7 @@ from odr.i18n import DEFAULT, translate
 from signaling.ice import rtc_ice_servers
 from signaling.link_quality import link_quality
 from signaling.media.continuity import AudioContinuity
+from signaling.media.janus.client_media import JanusClientMedia, JanusMediaError
 from signaling.media.synthetic import (
     PatternTrack,
     ReceivedMedia,
@@ -102,6 +105,7 @@ class Probe:
         self.sio: socketio.AsyncClient | None = None
         self.pc: RTCPeerConnection | None = None
         self.received: ReceivedMedia | None = None
+        self.janus: JanusClientMedia | None = None  # media on Janus: three peer connections
         self.state: dict[str, Any] | None = None
         self.slots: dict[str, int | None] = {}
         self.errors: list[dict[str, Any]] = []
@@ -157,6 +161,7 @@ class Probe:
         sio.on("chat", self._on_chat, namespace=NAMESPACE)
         sio.on("recording", self._on_recording, namespace=NAMESPACE)
         sio.on("removed", self._on_removed, namespace=NAMESPACE)
+        sio.on("janus_offer", self._on_janus_offer, namespace=NAMESPACE)
 
         async def on_disconnect(*reason: Any) -> None:
             await self._on_disconnect(sio)
@@ -253,6 +258,12 @@ class Probe:
         self.slots = dict(data.get("slots", {}))
         self._changed.set()
 
+    async def _on_janus_offer(self, offer: dict[str, Any]) -> None:
+        self._credit()
+        self.slots, self._credited = {}, {}
+        if self.janus is not None:
+            self._spawn(self._media_step(self.janus.subscription(self.emit, offer)))
+
     async def _on_error(self, error: dict[str, Any]) -> None:
         self.errors.append(error)
         self._changed.set()
@@ -322,8 +333,14 @@ class Probe:
     # --- media ---------------------------------------------------------------------------
 
     async def _start_media(self, state: dict[str, Any]) -> None:
+        await self._media_step(self._open_media(state))
+
+    async def _media_step(self, step: Awaitable[None]) -> None:
         try:
-            await self._open_media(state)
+            await step
+        except JanusMediaError as exc:
+            self.errors.append(exc.error)
+            self._changed.set()
         except Exception as exc:  # reported, not raised: the probe's report shows it
             self.errors.append({"code": "probe_media_failed", "message": repr(exc)})
             self._changed.set()
@@ -332,6 +349,9 @@ class Probe:
         await self._close_media()
         me = state["me"]["id"]
         servers = state.get("ice_servers", [])
+        if state.get("media") == "janus":
+            await self._open_janus_media(me, servers)
+            return
         pc = hearing_peer_connection(rtc_ice_servers(servers), relay_only=self.relay_only)
         audio = ToneTrack(tone_hz(me))
         video = PatternTrack(me, self.width, self.height, self.fps)
@@ -355,6 +375,15 @@ class Probe:
         self._answered.set()
         self._spawn(self._quality_reports(pc))
 
+    async def _open_janus_media(self, me: int, servers: list[dict[str, Any]]) -> None:
+        janus = self.janus = JanusClientMedia(rtc_ice_servers(servers), self.continuity)
+        self.pc, self.received = janus.voice_pc, janus.heard
+        self._credited, self._frames_from, self.slots = {}, {}, {}
+        voice, camera = ToneTrack(tone_hz(me)), PatternTrack(me, self.width, self.height, self.fps)
+        await janus.open(self.emit, voice, camera)
+        self._answered.set()
+        self._spawn(self._quality_reports(janus.voice_pc))
+
     async def wait_media(self, within: float = 15.0) -> None:
         """Until the current peer connection has its answer and is connected."""
         deadline = time.monotonic() + within
@@ -366,6 +395,9 @@ class Probe:
 
     async def _close_media(self) -> None:
         self._credit()
+        if self.janus is not None:
+            janus, self.janus, self.received, self.pc = self.janus, None, None, None
+            await janus.close()
         if self.received is not None:
             await self.received.stop()
             self.received = None
@@ -375,9 +407,10 @@ class Probe:
 
     def _credit(self) -> None:
         """Credit the frames received in each slot since last time to whoever it shows."""
-        if self.received is None:
+        video = self.janus.seen if self.janus is not None else self.received
+        if video is None:
             return
-        for mid, slot in self.received.video.items():
+        for mid, slot in video.video.items():
             new = slot.frames - self._credited.get(mid, 0)
             self._credited[mid] = slot.frames
             source = self.slots.get(mid)

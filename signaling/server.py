@@ -17,6 +17,8 @@ from signaling.actions import Actions
 from signaling.cluster import Cluster
 from signaling.ice import ice_servers, rtc_ice_servers
 from signaling.media import MediaHub, VideoProfile
+from signaling.media.janus.events import JanusEvents
+from signaling.media.janus.hub import JanusHub
 from signaling.namespace import HearingNamespace, StoreGetter
 from signaling.record_files import recover
 from signaling.relay import Relay
@@ -54,11 +56,23 @@ def build(settings: Settings, store: StoreGetter) -> tuple[socketio.AsyncServer,
         if namespace is not None:
             await namespace.push_slots(hearing_id, participant_id, slots)
 
-    hub = MediaHub(ice_servers=rtc_ice_servers(stun), profile=profile, on_slots=on_slots)
+    hub: MediaHub | JanusHub
+    if settings.media_backend == "janus":
+        hub = JanusHub(
+            settings.janus_url,
+            api_secret=settings.janus_api_secret or None,
+            admin_key=settings.janus_admin_key or None,
+            profile=profile,
+            on_slots=on_slots,
+        )
+    else:
+        hub = MediaHub(ice_servers=rtc_ice_servers(stun), profile=profile, on_slots=on_slots)
     namespace = HearingNamespace(settings, store, hub)
     if cluster is not None:
         namespace.relay = Relay(namespace, cluster)
     Actions(namespace)
+    if isinstance(hub, JanusHub):
+        JanusEvents(namespace, hub)
     server.register_namespace(namespace)
     return server, namespace
 

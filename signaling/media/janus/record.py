@@ -14,10 +14,14 @@ a file carries its final name only once it is closed, which `wait_closed` waits 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import shutil
 import time
+from datetime import datetime
 from pathlib import Path
+
+from signaling.media.recorder import RecordingResult
 
 PP_REC = "janus-pp-rec"
 _MJR = re.compile(r"videoroom-(?P<room>\d+)-user-(?P<feed>\d+)-\d+-(?P<kind>video|audio)-\d+\.mjr")
@@ -74,3 +78,22 @@ async def convert(mjr: Path, target: Path) -> Path:
 
 def _written(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
+
+
+async def finish_record(
+    path: Path, started_at: datetime | None, ended_at: datetime
+) -> RecordingResult:
+    """The AudioBridge's ``.wav`` at `path` once Janus has closed it: its digest and size."""
+    await wait_closed(path.parent, path.name)
+    sha256, size = await asyncio.to_thread(_digest, path)
+    return RecordingResult(path, "audio/wav", sha256, size, started_at or ended_at, ended_at)
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    if not _written(path):
+        raise RecordError(f"janus wrote no record at {path}")
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest(), path.stat().st_size

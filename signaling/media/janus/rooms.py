@@ -213,6 +213,16 @@ class AudioBridge:
         if data.get("audiobridge") != "roomchanged":
             raise JanusPluginError(0, f"changeroom answered {data!r}")
 
+    async def record(self, target: Path | None) -> None:
+        """Start recording the room's mix into the ``.wav`` `target`, or stop (None): Janus
+        closes the file a moment later (`record.wait_closed`)."""
+        body: Json = {"request": "enable_recording", "room": self.room, "secret": self.secret}
+        if target is None:
+            body["record"] = False
+        else:
+            body.update(record=True, record_dir=str(target.parent), record_file=target.name)
+        await self.control.request(body)
+
     async def participants(self) -> list[Json]:
         data = await self.control.request({"request": "listparticipants", "room": self.room})
         participants: list[Json] = data.get("participants", [])
