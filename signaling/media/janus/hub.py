@@ -25,7 +25,7 @@ import aiohttp
 from odr.domain.hearing import Allowed
 from odr.errors import Conflict, InvalidInput
 from signaling.media.janus.client import JanusError, JanusSession, Jsep
-from signaling.media.janus.placement import RECORDED, PlacementError, assign, groups
+from signaling.media.janus.placement import RECORDED, PlacementError, assign, groups, muted
 from signaling.media.janus.record import finish_record
 from signaling.media.janus.rooms import AUDIOBRIDGE, VIDEOROOM, AudioBridge, VideoRoom
 from signaling.media.janus.state import JanusHearing, JanusPeer
@@ -289,8 +289,8 @@ class JanusHub:
         routing = {pid: _among(hearing.routing.get(pid, Allowed()), joined) for pid in joined}
         current = {pid: p.bridge for pid, p in joined.items() if p.bridge is not None}
         found = groups(routing)
-        muted = set().union(*(g.muted for g in found))
         sources = hearing.record_sources & joined.keys()
+        silenced = muted(found, sources)
         placed = assign(found, sources, current, hearing.next_key)
         for pid, key in sorted(placed.items()):
             peer = joined[pid]
@@ -299,12 +299,12 @@ class JanusHub:
             assert peer.audio is not None and peer.bridge is not None
             if key != peer.bridge:
                 here = hearing.bridges[peer.bridge]
-                await here.move(peer.audio, pid, hearing.bridges[key], muted=pid in muted)
-                peer.bridge, peer.muted = key, pid in muted
-            elif peer.muted != (pid in muted):
+                await here.move(peer.audio, pid, hearing.bridges[key], muted=pid in silenced)
+                peer.bridge, peer.muted = key, pid in silenced
+            elif peer.muted != (pid in silenced):
                 bridge = hearing.bridges[key]
-                await (bridge.mute(pid) if pid in muted else bridge.unmute(pid))
-                peer.muted = pid in muted
+                await (bridge.mute(pid) if pid in silenced else bridge.unmute(pid))
+                peer.muted = pid in silenced
         used = {p.bridge for p in hearing.peers.values()} | {RECORDED}
         for key in [k for k in hearing.bridges if k not in used]:
             with contextlib.suppress(JanusError):

@@ -4,7 +4,7 @@ An AudioBridge room gives each member the mix of the room's unmuted members but 
 routing (`odr.domain.hearing.routing`: whom each participant hears and sees) is carried out by
 placing participants in rooms and muting some: the participants who hear or see each other form
 one group (the hearing room, a private room), a member whom nobody of its group hears is muted
-there, and a participant who receives nothing and is received by nobody (the lobby, a hearing
+there (`muted`: unless it is one of the record's voices), and a participant who receives nothing and is received by nobody (the lobby, a hearing
 paused or closed for it) is a group of its own. `groups` finds that placement and checks that the
 rooms give exactly the routing's hear sets.
 
@@ -59,6 +59,12 @@ def groups(routing: Mapping[int, Allowed]) -> list[Group]:
                 raise PlacementError(f"{pid} hears {sorted(routing[pid].hear)} in {sorted(group)}")
         found.append(Group(frozenset(group), muted))
     return found
+
+
+def muted(found: list[Group], record_sources: frozenset[int]) -> set[int]:
+    """Who is muted in its room: whom nobody of its group hears, except the record's voices
+    (a host alone in the hearing room is heard by nobody, but recorded)."""
+    return set().union(*(g.muted for g in found)) - record_sources
 
 
 def assign(
