@@ -55,11 +55,14 @@ def test_a_late_packet_waits_its_turn() -> None:
     assert got == list(range(len(got))) and len(got) >= 5
 
 
-def test_tolerate_loss_replaces_the_buffer_of_a_real_receiver() -> None:
-    pc = RTCPeerConnection()
-    transceiver = pc.addTransceiver("audio")
-    tolerate_loss(transceiver.receiver)
-    assert isinstance(transceiver.receiver._RTCRtpReceiver__jitter_buffer, AudioJitterBuffer)  # type: ignore[attr-defined]
+async def test_tolerate_loss_replaces_the_buffer_of_a_real_receiver() -> None:
+    pc = RTCPeerConnection()  # aiortc needs the running loop (a sync test only has one by luck)
+    try:
+        transceiver = pc.addTransceiver("audio")
+        tolerate_loss(transceiver.receiver)
+        assert isinstance(transceiver.receiver._RTCRtpReceiver__jitter_buffer, AudioJitterBuffer)  # type: ignore[attr-defined]
+    finally:
+        await pc.close()
 
 
 def test_continuity_counts_voiced_frames_and_lists_the_silences() -> None:
