@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from odr.domain.hearing import HearingState, Quality, Room
 from odr.errors import InvalidInput, OdrError, storage_error
 from odr.i18n import translate
-from odr.services import audit, hearing_record
+from odr.services import audit, hearing_record, sessions
 from signaling import messages as m
 from signaling.live import Connection, LiveHearing
 from signaling.media import RecordingResult, named
@@ -27,6 +27,8 @@ from signaling.record_files import record_path, relative
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# How often a socket's heartbeats mark its web session as in use (sessions.TOUCH_EVERY).
+SESSION_TOUCH_SECONDS = sessions.TOUCH_EVERY.total_seconds()
 
 STATE_EVENTS = {
     "start": HearingState.IN_SESSION,
@@ -85,6 +87,13 @@ class Actions:
 
     async def heartbeat(self, conn: Connection, msg: m.Empty) -> dict[str, Any]:
         self.live(conn).beat(conn.participant_id)
+        now = time.monotonic()
+        if conn.session_id and now - conn.session_touched >= SESSION_TOUCH_SECONDS:
+            # A hearing is use of the session: without this a mediator who only talks for
+            # longer than the idle timeout could not come back after a dropped link.
+            conn.session_touched = now
+            db, _ = self.ns.store()
+            await db.write(sessions.touch, conn.session_id)
         return {"t": int(time.time() * 1000)}
 
     async def quality(self, conn: Connection, msg: m.QualityIn) -> None:

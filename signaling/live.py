@@ -39,6 +39,7 @@ class Entry:
     is_host: bool
     actor_ref: str
     lang: str
+    session_id: int = 0  # the web session the socket rides on, kept alive by its heartbeats
 
 
 @dataclass
@@ -50,6 +51,8 @@ class Connection:
     participant_id: int
     actor_ref: str  # "user:3" or "party:12", for the audit log
     lang: str
+    session_id: int = 0
+    session_touched: float = 0.0  # monotonic time the session was last marked as in use
     bucket: TokenBucket = field(
         default_factory=lambda: TokenBucket(RATE_PER_SECOND, BURST), repr=False
     )

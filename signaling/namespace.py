@@ -180,6 +180,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 row.is_host,
                 hearings.actor_ref_of(row),
                 lang,
+                resolved.session_id,
             )
             if self.relay is None or not await self.relay.connect(sid, entry):
                 await self.join(sid, entry)
@@ -197,7 +198,9 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         pid = entry.participant_id
         live.room.join(Member(pid, entry.name, entry.role, entry.is_host))
         previous = live.sids.get(pid)
-        self.connections[sid] = Connection(sid, entry.hearing_id, pid, entry.actor_ref, entry.lang)
+        self.connections[sid] = Connection(
+            sid, entry.hearing_id, pid, entry.actor_ref, entry.lang, entry.session_id
+        )
         live.sids[pid] = sid
         live.beat(pid)
         if previous is not None and previous != sid:
