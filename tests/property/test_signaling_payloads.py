@@ -18,9 +18,11 @@ from strategies import OnLoop, deep, json_values
 from odr.errors import InvalidInput
 from odr.i18n import LANGUAGES, catalogue
 from signaling import messages
+from signaling.media.janus import events as janus_events
 from signaling.messages import MAX_MESSAGE_BYTES, Payload, parse
 from signaling.probe import Probe
 
+# Every event model, the Janus backend's included (imported here, not only by the server).
 MODELS = sorted(Payload.__subclasses__(), key=lambda m: m.__name__)
 REFUSALS = {"signal_invalid_payload", "signal_too_large"}
 FAST = settings(max_examples=150, deadline=None)
@@ -104,6 +106,8 @@ def test_valid_messages_of_every_model_are_accepted() -> None:
         messages.PrivateOpen: {"participant_ids": [1, 2]},
         messages.PrivateClose: {"room": "private:1"},
         messages.VideoProfileIn: {"name": "low"},
+        janus_events.JanusOffer: {"kind": "audio", "sdp": "v=0\r\n", "type": "offer"},
+        janus_events.JanusAnswer: {"sdp": "v=0\r\n", "type": "answer"},
     }
     assert set(valid) == set(MODELS)
     for model, data in valid.items():
