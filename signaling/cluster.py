@@ -28,6 +28,8 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from signaling.tasks import Tasks
+
 log = logging.getLogger(__name__)
 
 LEASE_MS = 4000
@@ -62,7 +64,7 @@ class Cluster:
         self.on_request: RequestHandler | None = None
         self.on_lost: LostHandler | None = None
         self._replies: dict[str, asyncio.Future[Any]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = Tasks("cluster")
         self._loops: list[asyncio.Task[None]] = []
 
     @property
@@ -86,11 +88,12 @@ class Cluster:
 
     async def close(self) -> None:
         """Give up every lease (another process takes the hearings over at once)."""
-        for task in [*self._loops, *self._tasks]:
+        for task in self._loops:
             task.cancel()
-        for task in [*self._loops, *self._tasks]:
+        for task in self._loops:
             with contextlib.suppress(BaseException):
                 await task
+        await self._tasks.cancel_all()
         for hearing_id in list(self.owned):
             with contextlib.suppress(RedisError, OSError):
                 await self.release(hearing_id)
@@ -139,7 +142,7 @@ class Cluster:
                     log.warning("hearing %s: lease lost to another process", hearing_id)
                     self.owned.discard(hearing_id)
                     if self.on_lost is not None:
-                        self._spawn(self.on_lost(hearing_id))
+                        self._tasks.spawn(self.on_lost(hearing_id))
 
     async def _script(self, script: str, key: str, *args: str) -> int:
         result = await self.redis.eval(script, 1, key, *args)
@@ -188,7 +191,7 @@ class Cluster:
                 if future is not None and not future.done():
                     future.set_result(data["reply"])
             elif isinstance(data.get("body"), dict):
-                self._spawn(self._answer(data))
+                self._tasks.spawn(self._answer(data))
 
     async def _answer(self, data: dict[str, Any]) -> None:
         try:
@@ -204,8 +207,3 @@ class Cluster:
     async def notify_reply(self, token: str, rid: str, result: Any) -> None:
         with contextlib.suppress(RedisError, OSError):
             await self.redis.publish(self.inbox(token), json.dumps({"id": rid, "reply": result}))
-
-    def _spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)

@@ -18,7 +18,6 @@ Codecs: Opus and VP8 only. Client peers made with aiortc need `bundlePolicy=MAX_
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -31,6 +30,7 @@ from signaling.media.hearing import HearingMedia
 from signaling.media.peer import OfferError, Peer
 from signaling.media.profile import VideoProfile
 from signaling.media.recorder import Recorder, RecordingResult
+from signaling.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class MediaHub:
         self._on_slots = on_slots
         self._hearings: dict[int, HearingMedia] = {}
         self._locks: dict[tuple[int, int], asyncio.Lock] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = Tasks("media hub")
 
     def _hearing(self, hearing_id: int) -> HearingMedia:
         if hearing_id not in self._hearings:
@@ -99,7 +99,7 @@ class MediaHub:
 
     def _watch(self, hearing: HearingMedia, peer: Peer) -> None:
         if peer.pc.connectionState == "failed" and hearing.peers.get(peer.participant_id) is peer:
-            self._spawn(self.disconnect(hearing.hearing_id, peer.participant_id))
+            self._tasks.spawn(self.disconnect(hearing.hearing_id, peer.participant_id))
 
     def slots(self, hearing_id: int, participant_id: int) -> dict[str, int | None]:
         """mid -> participant id shown in that video slot (None: empty)."""
@@ -213,11 +213,7 @@ class MediaHub:
         return await recorder.stop()
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.cancel_all()
         for hearing_id in list(self._hearings):
             await self.close_hearing(hearing_id)
 
@@ -225,14 +221,4 @@ class MediaHub:
         if self._on_slots is None:
             return
         for pid, slots in changed.items():
-            self._spawn(self._on_slots(hearing.hearing_id, pid, slots))
-
-    def _spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("media hub task failed", exc_info=task.exception())
+            self._tasks.spawn(self._on_slots(hearing.hearing_id, pid, slots))

@@ -25,6 +25,7 @@ from pathlib import Path
 import aioice.ice
 import pytest
 from procs import free_port
+from veth import address_interface
 
 JANUS = shutil.which("janus")
 PP_REC = shutil.which("janus-pp-rec")
@@ -43,28 +44,9 @@ def skip_without_janus() -> None:
         pytest.skip("Janus is not installed (apt-get install -y janus janus-tools)")
 
 
-def _ip(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["ip", *args], capture_output=True, text=True, check=False)
-
-
-@contextlib.contextmanager
-def media_interface() -> Iterator[str]:
-    """A veth pair whose first end holds MEDIA_ADDRESS/32 (made if missing, removed after if
-    made here); skips the test if this user may not make one."""
-    made = False
-    if _ip("link", "show", INTERFACE).returncode != 0:
-        added = _ip("link", "add", INTERFACE, "type", "veth", "peer", "name", "odrjanus1")
-        if added.returncode != 0:
-            pytest.skip(f"cannot make the media interface for Janus: {added.stderr.strip()}")
-        made = True
-        _ip("addr", "add", f"{MEDIA_ADDRESS}/32", "dev", INTERFACE)
-        _ip("link", "set", INTERFACE, "up")
-        _ip("link", "set", "odrjanus1", "up")
-    try:
-        yield INTERFACE
-    finally:
-        if made:
-            _ip("link", "del", INTERFACE)
+def media_interface() -> contextlib.AbstractContextManager[str]:
+    """INTERFACE (veth, peer odrjanus1) holding MEDIA_ADDRESS/32."""
+    return address_interface(INTERFACE, MEDIA_ADDRESS, "media (Janus)")
 
 
 @contextlib.contextmanager

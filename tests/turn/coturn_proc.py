@@ -23,12 +23,12 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aioice import stun
 from procs import free_port
+from veth import address_interface
 
 TURNSERVER = shutil.which("turnserver")
 RELAY_ADDRESS = "198.51.100.1"  # TEST-NET-2 (RFC 5737)
@@ -68,28 +68,9 @@ def skip_without_coturn() -> None:
         pytest.skip("coturn is not installed (apt-get install -y coturn)")
 
 
-def _ip(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["ip", *args], capture_output=True, text=True, check=False)
-
-
-@contextlib.contextmanager
-def relay_interface() -> Iterator[str]:
-    """A veth pair whose first end holds RELAY_ADDRESS/32 (made if missing, removed after if
-    made here); skips the test if this user may not make one."""
-    made = False
-    if _ip("link", "show", INTERFACE).returncode != 0:
-        added = _ip("link", "add", INTERFACE, "type", "veth", "peer", "name", "odrturn1")
-        if added.returncode != 0:
-            pytest.skip(f"cannot make the relay interface for coturn: {added.stderr.strip()}")
-        made = True
-        _ip("addr", "add", f"{RELAY_ADDRESS}/32", "dev", INTERFACE)
-        _ip("link", "set", INTERFACE, "up")
-        _ip("link", "set", "odrturn1", "up")
-    try:
-        yield INTERFACE
-    finally:
-        if made:
-            _ip("link", "del", INTERFACE)
+def relay_interface() -> contextlib.AbstractContextManager[str]:
+    """INTERFACE (veth, peer odrturn1) holding RELAY_ADDRESS/32."""
+    return address_interface(INTERFACE, RELAY_ADDRESS, "relay (coturn)")
 
 
 class CoturnProcess:

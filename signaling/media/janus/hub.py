@@ -31,6 +31,7 @@ from signaling.media.janus.rooms import AUDIOBRIDGE, VIDEOROOM, AudioBridge, Vid
 from signaling.media.janus.state import JanusHearing, JanusPeer
 from signaling.media.profile import VideoProfile
 from signaling.media.recorder import RecordingResult
+from signaling.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class JanusHub:
         self._session: JanusSession | None = None
         self._session_lock = asyncio.Lock()
         self._hearings: dict[int, JanusHearing] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = Tasks("janus hub")
 
     # --- Janus ---------------------------------------------------------------------------
 
@@ -138,7 +139,7 @@ class JanusHub:
                     peer.camera = await session.attach(VIDEOROOM)
                     assert hearing.room is not None
                     answer = await hearing.room.publish(peer.camera, participant_id, offer)
-                    self._spawn(self._camera_up(hearing, peer, peer.camera))
+                    self._tasks.spawn(self._camera_up(hearing, peer, peer.camera))
         except JanusError as error:
             log.info("janus refused the %s offer of %s: %s", kind, participant_id, error)
             raise InvalidInput("signal_media_failed", field="sdp") from error
@@ -247,11 +248,7 @@ class JanusHub:
         return await finish_record(target, hearing.record_started, datetime.now(UTC))
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.cancel_all()
         for hearing_id in list(self._hearings):
             with contextlib.suppress(Exception):
                 await self.close_hearing(hearing_id)
@@ -265,9 +262,7 @@ class JanusHub:
     def _reconcile(self, hearing: JanusHearing) -> None:
         hearing.dirty = True
         if hearing.reconciling is None or hearing.reconciling.done():
-            hearing.reconciling = asyncio.ensure_future(self._reconcile_loop(hearing))
-            self._tasks.add(hearing.reconciling)
-            hearing.reconciling.add_done_callback(self._done)
+            hearing.reconciling = self._tasks.spawn(self._reconcile_loop(hearing))
 
     async def _reconcile_loop(self, hearing: JanusHearing) -> None:
         while hearing.dirty and self._hearings.get(hearing.hearing_id) is hearing:
@@ -349,16 +344,6 @@ class JanusHub:
         await hearing.room.relay(peer.viewer, delta)
         peer.sends.update(delta)
         return True
-
-    def _spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("janus hub task failed", exc_info=task.exception())
 
 
 def _among(allowed: Allowed, present: Mapping[int, Any]) -> Allowed:
