@@ -59,10 +59,16 @@ class Server:
     """``odr serve`` in a child process on a free port; SIGKILLed on exit whatever happens."""
 
     def __init__(
-        self, data_dir: Path, db_url: str, log: Path, env: dict[str, str] | None = None
+        self,
+        data_dir: Path,
+        db_url: str,
+        log: Path,
+        env: dict[str, str] | None = None,
+        host: str = "127.0.0.1",
     ) -> None:
         self.data_dir = data_dir
         self.env = dict(env or {})  # ODR_* settings on top of odr_env()
+        self.host = host  # where it listens; base_url stays on 127.0.0.1
         self.db_url = db_url
         self.log = log
         self.port = 0
@@ -77,7 +83,7 @@ class Server:
         command = [ODR, "--data-dir", str(self.data_dir), "--database-url", self.db_url]
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [*command, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [*command, "serve", "--host", self.host, "--port", str(self.port)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=odr_env(**self.env),

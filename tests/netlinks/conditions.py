@@ -86,7 +86,7 @@ class Measured:
 async def measure(world: HearingWorld, condition: Condition, seconds: float) -> Measured:
     """The applicant's probe across a fresh link with ``condition``, staying ``seconds``
     (``world``'s server runs with ``condition.heartbeat_s``)."""
-    assert world.server.heartbeat_seconds == condition.heartbeat_s
+    assert world.heartbeat_seconds == condition.heartbeat_s
     outage: list[tuple[float, float]] = []
     link = WeakLink(condition.kind, condition.delay_s)
     try:  # the ip/tc/nft commands in a thread: the host probe keeps its heartbeats meanwhile

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,29 +25,13 @@ from typing import Any
 
 from hearing.hearing_support import ORIGIN, make_hearing
 from netlinks.links import WeakLink
-from procs import ODR, Server, free_port, odr, odr_env
+from procs import ODR, Server, odr, odr_env
 from support import make_settings
 
 from signaling.probe import Probe
 
 DEFAULT_HEARTBEAT_SECONDS = 5
 SMALL_VIDEO = ["--width", "160", "--height", "120", "--fps", "10"]
-
-
-class ListeningServer(Server):
-    """``odr serve`` on every address (the weak link's end too)."""
-
-    heartbeat_seconds = DEFAULT_HEARTBEAT_SECONDS
-
-    def spawn(self) -> None:
-        assert self.proc is None or self.proc.poll() is not None, "already running"
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        command = [ODR, "--data-dir", str(self.data_dir), "--database-url", self.db_url]
-        command += ["serve", "--host", "0.0.0.0", "--port", str(self.port)]  # noqa: S104
-        env = odr_env(ODR_HEARTBEAT_SECONDS=str(self.heartbeat_seconds), ODR_BASE_URL=ORIGIN)
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
 
 
 @dataclass
@@ -98,8 +81,10 @@ class HearingWorld:
         self.tmp = tmp
         self.data_dir = tmp / "data"
         self.db_url = f"sqlite:///{tmp / 'odr.sqlite3'}"
-        self.server = ListeningServer(self.data_dir, self.db_url, tmp / "server.log")
-        self.server.heartbeat_seconds = heartbeat_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        env = {"ODR_HEARTBEAT_SECONDS": str(heartbeat_seconds), "ODR_BASE_URL": ORIGIN}
+        # On every address: the weak link's end too.
+        self.server = Server(self.data_dir, self.db_url, tmp / "server.log", env, "0.0.0.0")  # noqa: S104
         self.hearing: dict[str, Any] = {}
         self.host: Probe | None = None
 
