@@ -1,7 +1,10 @@
-"""Steps the API tests share: filing a case, logging in, sending with the CSRF token."""
+"""Steps the API tests share: filing a case, logging in, sending with the CSRF token, waiting
+for a condition."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +68,13 @@ def make_settings(data_dir: Path, db_url: str, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+async def until(check: Callable[[], bool], within: float = 20.0) -> bool:
+    """Polls ``check`` until it holds or ``within`` seconds pass; its last answer."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            return check()
+        await asyncio.sleep(0.25)
+    return True

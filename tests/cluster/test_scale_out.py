@@ -6,7 +6,6 @@ again through the new owner's hub."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 import redis
 from hearing.hearing_support import ORIGIN, make_hearing
 from procs import Server
+from support import until
 
 from odr.settings import Settings
 from signaling.probe import HEARD_LEVEL, Probe
@@ -22,16 +22,6 @@ from signaling.probe import HEARD_LEVEL, Probe
 pytestmark = [pytest.mark.heavy, pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)]
 
 SILENT_LEVEL = 200.0  # Opus noise of the other voices reads up to ~110 (tests/hearing)
-
-
-async def until(check: Callable[[], bool], within: float = 20.0) -> bool:
-    """Polls ``check`` until it holds or ``within`` seconds pass; its last answer."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            return check()
-        await asyncio.sleep(0.25)
-    return True
 
 
 def hears(receiver: Probe, source: Probe) -> bool:

@@ -10,7 +10,7 @@ import asyncio
 import functools
 import hashlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from hearing.hearing_support import ORIGIN, make_hearing
 from janus_proc import JanusProcess, only_media_address
 from procs import Server
 from sqlmodel import select
+from support import until
 
 from odr.services.startup import opened_store
 from odr.settings import Settings
@@ -27,15 +28,6 @@ from signaling.probe import HEARD_LEVEL, Probe
 
 pytestmark = [pytest.mark.heavy, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
 SILENT_LEVEL = 100.0
-
-
-async def until(check: Callable[[], bool], within: float = 20.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + within
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            return check()
-        await asyncio.sleep(0.25)
-    return True
 
 
 def receives(receiver: Probe, source: Probe) -> bool:

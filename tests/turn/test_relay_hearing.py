@@ -20,6 +20,7 @@ import pytest
 from coturn_proc import RELAY_ADDRESS, CoturnProcess, denied
 from hearing.hearing_support import ORIGIN, make_hearing
 from procs import ODR, Server, odr_env
+from support import until
 
 from odr.i18n import translate
 from odr.settings import Settings
@@ -51,15 +52,6 @@ async def turn_server(
     yield start
     for server in started:
         server.kill()
-
-
-async def until(check: Callable[[], bool], within: float = 20.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + within
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            return check()
-        await asyncio.sleep(0.25)
-    return True
 
 
 def local_candidates(probe: Probe) -> list[Any]:
