@@ -35,6 +35,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from odr.i18n import DEFAULT, translate
 from signaling.ice import rtc_ice_servers
 from signaling.link_quality import link_quality
+from signaling.media import gathering
 from signaling.media.continuity import AudioContinuity
 from signaling.media.janus.client_media import JanusClientMedia, JanusMediaError
 from signaling.media.synthetic import (
@@ -359,7 +360,7 @@ class Probe:
         self.pc = pc
         self.received = ReceivedMedia(pc, continuity=self.continuity)
         self._credited, self._frames_from, self.slots = {}, {}, {}
-        await pc.setLocalDescription(await pc.createOffer())
+        await gathering.set_local(pc, await pc.createOffer())
         sdp = pc.localDescription.sdp
         problem = relay_problem(sdp, servers, time.time()) if self.relay_only else None
         if problem is not None:  # no way through the relay: say why instead of waiting in vain
@@ -402,7 +403,7 @@ class Probe:
             await self.received.stop()
             self.received = None
         if self.pc is not None:
-            await self.pc.close()
+            await gathering.close(self.pc)
             self.pc = None
 
     def _credit(self) -> None:

@@ -26,6 +26,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from aiortc.sdp import SessionDescription
 from av import AudioFrame, AudioResampler, VideoFrame
 
+from signaling.media import gathering
 from signaling.media.forward import VideoSlotTrack, VideoSource
 from signaling.media.jitter import tolerate_loss
 from signaling.media.mixer import CHUNK, SAMPLE_RATE, JitterBuffer, MixTrack
@@ -117,7 +118,7 @@ class Peer:
             self.slots.append(slot)
         try:
             await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=type_))
-            await self.pc.setLocalDescription(await self.pc.createAnswer())
+            await gathering.set_local(self.pc, await self.pc.createAnswer())
         except (ValueError, LookupError, TypeError) as error:
             raise OfferError(str(error)) from error
         except Exception as error:  # aiortc's InvalidStateError, OperationError, InternalError
@@ -192,7 +193,7 @@ class Peer:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
-        await self.pc.close()
+        await gathering.close(self.pc)
         self.mix.stop()
         for slot in self.slots:
             slot.stop()

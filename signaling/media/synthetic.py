@@ -45,6 +45,7 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 from av import AudioFrame, AudioResampler, VideoFrame
 
+from signaling.media import gathering
 from signaling.media.continuity import AudioContinuity
 from signaling.media.jitter import tolerate_loss
 from signaling.media.peer import codecs_for
@@ -314,7 +315,7 @@ class SyntheticParticipant:
         add_hearing_transceivers(self.pc, self.tone, camera)
 
     async def offer(self) -> tuple[str, str]:
-        await self.pc.setLocalDescription(await self.pc.createOffer())
+        await gathering.set_local(self.pc, await self.pc.createOffer())
         return self.pc.localDescription.sdp, self.pc.localDescription.type
 
     async def accept(self, sdp: str, type_: str) -> None:
@@ -326,4 +327,4 @@ class SyntheticParticipant:
 
     async def close(self) -> None:
         await self.media.stop()
-        await self.pc.close()
+        await gathering.close(self.pc)

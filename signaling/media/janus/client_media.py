@@ -22,6 +22,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 
+from signaling.media import gathering
 from signaling.media.continuity import AudioContinuity
 from signaling.media.peer import codecs_for
 from signaling.media.synthetic import ReceivedMedia
@@ -60,7 +61,7 @@ class JanusClientMedia:
         ):
             transceiver = pc.addTransceiver(track, direction=direction)
             transceiver.setCodecPreferences(codecs_for(track.kind))
-            await pc.setLocalDescription(await pc.createOffer())
+            await gathering.set_local(pc, await pc.createOffer())
             sdp = pc.localDescription.sdp
             answer = await emit("janus_offer", {"kind": kind, "sdp": sdp, "type": "offer"})
             if not answer.get("ok"):
@@ -74,7 +75,7 @@ class JanusClientMedia:
         self.seen = ReceivedMedia(pc)
         self.streams = {str(mid): int(feed) for mid, feed in offer.get("streams", {}).items()}
         await pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], offer["type"]))
-        await pc.setLocalDescription(await pc.createAnswer())
+        await gathering.set_local(pc, await pc.createAnswer())
         answer = await emit("janus_answer", {"sdp": pc.localDescription.sdp, "type": "answer"})
         if not answer.get("ok"):
             raise JanusMediaError(answer.get("error", {}))
@@ -83,11 +84,11 @@ class JanusClientMedia:
         if self.seen is not None:
             await self.seen.stop()
         if self.viewer_pc is not None:
-            await self.viewer_pc.close()
+            await gathering.close(self.viewer_pc)
         self.viewer_pc, self.seen = None, None
 
     async def close(self) -> None:
         await self._close_viewer()
         await self.heard.stop()
         for pc in (self.voice_pc, self.camera_pc):
-            await pc.close()
+            await gathering.close(pc)
