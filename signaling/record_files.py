@@ -1,7 +1,7 @@
 """Hearing record files: their names, and the ones a dead process left unregistered.
 
-A record is ``hearing-<id>-<UTC start to the microsecond>Z.ogg`` (``.webm`` with video) in the
-recordings folder, claimed exclusively (never overwritten) and registered with its sha256 when
+A record is ``hearing-<id>-<UTC start to the microsecond>Z.ogg`` (``.webm`` with video; ``.wav``
+written by Janus, ``.wav.tmp`` while Janus writes it) in the recordings folder, claimed exclusively (never overwritten) and registered with its sha256 when
 it stops. A process that dies while recording (SIGKILL, a crash) leaves a file that no
 ``Recording`` names; the recorder writes each packet as it is muxed, so the file plays up to a
 fraction of a second before the crash. Such a file is kept exactly as it is and registered as
@@ -10,7 +10,11 @@ in the audit log with its sha256), once (``hearing_record.add_interrupted``):
 
 - ``recover`` at every start, for every such file, except (several processes on one Redis)
   those of a hearing a live process owns: that process may still be writing it;
-- ``signaling.relay``, when a process takes a hearing over, for that hearing's files.
+- ``signaling.relay``, when a process takes a hearing over, for that hearing's files started
+  before.
+
+On Janus, a dead process's record is still being written (its room outlives it): the hub's
+``sweep`` destroys such rooms first, so that Janus closes the file under its final name.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ from signaling.media.recorder import file_sha256
 
 log = logging.getLogger(__name__)
 STAMP = "%Y%m%dT%H%M%S%fZ"
-NAME = re.compile(r"hearing-(\d{1,18})-(\d{8}T\d{12}Z)\.(ogg|webm)")
-MEDIA_TYPES = {"ogg": "audio/ogg", "webm": "video/webm"}
+NAME = re.compile(r"hearing-(\d{1,18})-(\d{8}T\d{12}Z)\.(ogg|webm|wav)")
+MEDIA_TYPES = {"ogg": "audio/ogg", "webm": "video/webm", "wav": "audio/wav"}
 
 Busy = Callable[[int], Awaitable[bool]]  # whether a live process owns the hearing
 
@@ -49,6 +53,12 @@ def relative(path: Path, root: Path) -> str:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
+
+
+def started(path: Path) -> datetime | None:
+    """When the record at ``path`` started, from its name; None if not a record's name."""
+    match = NAME.fullmatch(path.name)
+    return datetime.strptime(match[2], STAMP).replace(tzinfo=UTC) if match else None
 
 
 def records(folder: Path, hearing_id: int | None = None) -> list[Path]:
@@ -82,7 +92,7 @@ async def register(
         match = NAME.fullmatch(path.name)
         if match is None or name in known:
             continue
-        hearing_id, stamp, suffix = int(match[1]), match[2], match[3]
+        hearing_id, suffix = int(match[1]), match[3]
         if busy is not None and await busy(hearing_id):
             continue
         sha256 = await asyncio.to_thread(file_sha256, path)
@@ -96,7 +106,7 @@ async def register(
                 MEDIA_TYPES[suffix],
                 sha256,
                 stat.st_size,
-                datetime.strptime(stamp, STAMP).replace(tzinfo=UTC),
+                started(path),
                 datetime.fromtimestamp(stat.st_mtime, UTC),
             )
         except OdrError as exc:  # a file of no hearing this database knows

@@ -24,7 +24,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -33,7 +33,7 @@ from odr.errors import InvalidInput, OdrError
 from odr.i18n import translate
 from signaling.cluster import Cluster, OwnerUnreachable
 from signaling.live import Entry, LiveHearing
-from signaling.record_files import records, register
+from signaling.record_files import records, register, started
 from signaling.room_store import RoomStore
 
 if TYPE_CHECKING:
@@ -97,19 +97,20 @@ class Relay:
 
     async def _moved(self, hearing_id: int) -> None:
         """This process now owns the hearing: a record the previous owner left is registered
-        as interrupted (listed now, before a record can start here), and this process's
-        sockets relayed elsewhere come again."""
-        files = records(self.ns.settings.recordings_dir, hearing_id)
-        if files:
-            self.ns.spawn(self._recover(files))
+        as interrupted (one started before now: not one this process starts meanwhile), and
+        this process's sockets relayed elsewhere come again."""
+        self.ns.spawn(self._recover(hearing_id, datetime.now(UTC)))
         for sid in [s for s, r in self.relayed.items() if r.hearing_id == hearing_id]:
             await self._reconnect(sid)
 
-    async def _recover(self, files: list[Path]) -> None:
+    async def _recover(self, hearing_id: int, before: datetime) -> None:
+        folder = self.ns.settings.recordings_dir
         try:
+            await self.ns.hub.sweep(folder, hearing_id=hearing_id)  # Janus: the owner's rooms
+            files = [f for f in records(folder, hearing_id) if (started(f) or before) < before]
             await register(self.ns.settings, *self.ns.store(), files)
         except Exception:
-            log.exception("records %s not registered", [f.name for f in files])
+            log.exception("records of hearing %s not registered", hearing_id)
 
     async def _reconnect(self, sid: str) -> None:
         relayed = self.relayed.pop(sid, None)

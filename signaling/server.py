@@ -64,6 +64,7 @@ def build(settings: Settings, store: StoreGetter) -> tuple[socketio.AsyncServer,
             admin_key=settings.janus_admin_key or None,
             profile=profile,
             on_slots=on_slots,
+            owner=settings.base_url,
         )
     else:
         hub = MediaHub(ice_servers=rtc_ice_servers(stun), profile=profile, on_slots=on_slots)
@@ -86,7 +87,9 @@ def attach(app: web.Application, settings: Settings, store: StoreGetter) -> Hear
         if relay is not None:
             await relay.start()
         # Records a dead process left unregistered; not those of hearings a live one owns.
-        await recover(settings, *store(), relay.busy if relay is not None else None)
+        busy = relay.busy if relay is not None else None
+        await namespace.hub.sweep(settings.recordings_dir, busy)
+        await recover(settings, *store(), busy)
         namespace.start_watchdog()
 
     async def stop(_: web.Application) -> None:

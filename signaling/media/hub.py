@@ -212,6 +212,14 @@ class MediaHub:
         hearing.mixer.record = None
         return await recorder.stop()
 
+    async def sweep(
+        self,
+        recordings: Path,
+        busy: Callable[[int], Awaitable[bool]] | None = None,
+        hearing_id: int | None = None,
+    ) -> None:
+        """Nothing to do: the embedded hub's media ends with its process (JanusHub.sweep)."""
+
     async def close(self) -> None:
         await self._tasks.cancel_all()
         for hearing_id in list(self._hearings):

@@ -25,8 +25,9 @@ import aiohttp
 from odr.domain.hearing import Allowed
 from odr.errors import Conflict, InvalidInput
 from signaling.media.janus.client import JanusError, JanusSession, Jsep
+from signaling.media.janus.orphans import Busy, RoomNames, sweep
 from signaling.media.janus.placement import RECORDED, PlacementError, assign, groups, muted
-from signaling.media.janus.record import finish_record
+from signaling.media.janus.record import RecordError, finish_record, wait_closed
 from signaling.media.janus.rooms import AUDIOBRIDGE, VIDEOROOM, AudioBridge, VideoRoom
 from signaling.media.janus.state import JanusHearing, JanusPeer
 from signaling.media.profile import VideoProfile
@@ -51,12 +52,14 @@ class JanusHub:
         api_secret: str | None,
         admin_key: str | None,
         profile: VideoProfile,
+        owner: str = "odr",
         on_slots: SlotsCallback | None = None,
         on_offer: OfferCallback | None = None,
     ) -> None:
         self.url = url
         self._api_secret = api_secret
         self._admin_key = admin_key
+        self._names = RoomNames.of(owner, api_secret, admin_key)  # how its rooms are named
         self._profile = profile
         self.on_slots = on_slots
         self.on_offer = on_offer
@@ -88,9 +91,10 @@ class JanusHub:
             session = await self._janus()
             video_control = await session.attach(VIDEOROOM)
             hearing.audio_control = await session.attach(AUDIOBRIDGE)
+            room = _room_id()
             hearing.room = await VideoRoom.create(
-                video_control, _room_id(), secret=secrets.token_urlsafe(16),
-                admin_key=self._admin_key,
+                video_control, room, secret=self._names.secret(room), admin_key=self._admin_key,
+                description=self._names.description(hearing_id),
             )  # fmt: skip
             hearing.bridges[RECORDED] = await self._new_bridge(hearing)
         except BaseException:
@@ -102,9 +106,11 @@ class JanusHub:
 
     async def _new_bridge(self, hearing: JanusHearing) -> AudioBridge:
         assert hearing.audio_control is not None
+        room = _room_id()
         return await AudioBridge.create(
-            hearing.audio_control, _room_id(), secret=secrets.token_urlsafe(16),
+            hearing.audio_control, room, secret=self._names.secret(room),
             admin_key=self._admin_key, sampling_rate=48000,
+            description=self._names.description(hearing.hearing_id),
         )  # fmt: skip
 
     # --- the client's offers and answers ---------------------------------------------------
@@ -246,6 +252,31 @@ class JanusHub:
         target, hearing.record = hearing.record, None
         await hearing.bridges[RECORDED].record(None)
         return await finish_record(target, hearing.record_started, datetime.now(UTC))
+
+    async def sweep(
+        self, recordings: Path, busy: Busy | None = None, hearing_id: int | None = None
+    ) -> None:
+        """Destroy the rooms dead processes left in Janus (of `hearing_id` only, when given;
+        not those of hearings `busy` says a live process owns), and wait until Janus has
+        closed their records in `recordings` (docs/scale-out.md)."""
+        try:
+            session = await self._janus()
+            controls = [await session.attach(VIDEOROOM), await session.attach(AUDIOBRIDGE)]
+            keep = {
+                made.room
+                for hearing in self._hearings.values()
+                for made in [hearing.room, *hearing.bridges.values()]
+                if made is not None
+            }
+            try:
+                swept = await sweep(controls, self._names, self._admin_key, keep, busy, hearing_id)
+            finally:
+                for control in controls:
+                    await control.detach()
+            for hearing in swept:
+                await wait_closed(recordings, f"hearing-{hearing}-")
+        except (JanusError, RecordError, aiohttp.ClientError, OSError, TimeoutError) as error:
+            log.warning("janus rooms left by dead processes not swept: %s", error)
 
     async def close(self) -> None:
         await self._tasks.cancel_all()

@@ -49,6 +49,7 @@ class VideoRoom:
         publishers: int = 6,
         bitrate: int = 512_000,
         record_dir: Path | None = None,
+        description: str = "",
     ) -> VideoRoom:
         """A private VP8/Opus room for `publishers` cameras; every publisher recorded to
         ``.mjr`` files in `record_dir` if given (only the secret can change that)."""
@@ -63,6 +64,8 @@ class VideoRoom:
             "audiocodec": "opus",
             "lock_record": True,
         }
+        if description:
+            body["description"] = description
         if admin_key is not None:
             body["admin_key"] = admin_key
         if record_dir is not None:
@@ -146,6 +149,7 @@ class AudioBridge:
         admin_key: str | None = None,
         sampling_rate: int = 16000,
         record_file: Path | None = None,
+        description: str = "",
     ) -> AudioBridge:
         """A private mixing room; its mix recorded to the ``.wav`` `record_file` if given."""
         body: Json = {
@@ -156,6 +160,8 @@ class AudioBridge:
             "sampling_rate": sampling_rate,
             "audiolevel_event": False,
         }
+        if description:
+            body["description"] = description
         if admin_key is not None:
             body["admin_key"] = admin_key
         if record_file is not None:
