@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -71,8 +72,23 @@ def test_compose_has_every_service_and_two_server_replicas() -> None:
         env = server["environment"]
         assert env["ODR_DATABASE_URL"].startswith("postgresql+psycopg://")
         assert env["ODR_REDIS_URL"].startswith("redis://")
+        assert env["ODR_MEDIA_BACKEND"] == "${ODR_MEDIA_BACKEND:-janus}"
+        assert server["depends_on"]["janus"]["condition"] == "service_healthy"
     assert services["server1"]["environment"] == services["server2"]["environment"]
     assert "data:/data" in services["janus"]["volumes"]  # its recordings, for the servers
+
+
+def test_the_servers_reach_janus_with_its_own_secrets() -> None:
+    services = compose()["services"]
+    env = services["server1"]["environment"]
+    janus = urllib.parse.urlsplit(env["ODR_JANUS_URL"])
+    assert janus.hostname in services  # the janus service, on the compose network
+    http = (DOCKER / "janus" / "janus.transport.http.jcfg").read_text()
+    assert f"port = {janus.port}" in http and f'base_path = "{janus.path}"' in http
+    assert env["ODR_JANUS_API_SECRET"].startswith("${JANUS_API_SECRET:?")
+    assert env["ODR_JANUS_ADMIN_KEY"].startswith("${JANUS_ADMIN_KEY:?")
+    assert set(services["janus"]["environment"]) == {"JANUS_API_SECRET", "JANUS_ADMIN_KEY"}
+    assert services["janus"]["environment"]["JANUS_API_SECRET"].startswith("${JANUS_API_SECRET")
     assert services["coturn"]["network_mode"] == "host"
     assert {"80:80", "443:443"} <= set(services["proxy"]["ports"])
     assert set(compose()["volumes"]) >= {"data", "pgdata"}
