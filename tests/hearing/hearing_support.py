@@ -73,3 +73,12 @@ def make_hearing(settings: Settings, interpreters: int = 0) -> dict[str, Any]:
 
     with opened_store(settings) as (db, key):
         return db.write_sync(work)
+
+
+async def host_and_party(host: Probe, party: Probe, password: str, code: str) -> None:
+    """The demo mediator (`password`) and a party (personal `code`) join; the party is let in."""
+    await host.login_user("mediator", password)
+    await host.connect()
+    await party.login_code(code)
+    await party.connect()
+    await party.wait_for(lambda s: s["me"]["presence"] == "in_hearing")

@@ -88,6 +88,15 @@ class JanusProcess:
         self.debug_level = debug_level
         self.proc: subprocess.Popen[bytes] | None = None
 
+    def server_env(self) -> dict[str, str]:
+        """The settings of an ``odr serve`` on this Janus."""
+        return {
+            "ODR_MEDIA_BACKEND": "janus",
+            "ODR_JANUS_URL": self.url,
+            "ODR_JANUS_API_SECRET": self.api_secret,
+            "ODR_JANUS_ADMIN_KEY": self.admin_key,
+        }
+
     def write_config(self) -> None:
         self.conf.mkdir(parents=True, exist_ok=True)
         self.recordings.mkdir(parents=True, exist_ok=True)

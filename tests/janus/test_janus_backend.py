@@ -47,13 +47,7 @@ def silent(receiver: Probe, source: Probe) -> bool:
 async def people(
     tmp_path: Path, settings: Settings, seeded: dict[str, Any], janus: JanusProcess
 ) -> AsyncIterator[tuple[dict[str, Any], dict[str, Probe]]]:
-    env = {
-        "ODR_BASE_URL": ORIGIN,
-        "ODR_MEDIA_BACKEND": "janus",
-        "ODR_JANUS_URL": janus.url,
-        "ODR_JANUS_API_SECRET": janus.api_secret,
-        "ODR_JANUS_ADMIN_KEY": janus.admin_key,
-    }
+    env = {"ODR_BASE_URL": ORIGIN, **janus.server_env()}
     hearing = make_hearing(settings)
     password = next(u["password"] for u in seeded["users"] if u["username"] == "mediator")
     with only_media_address():

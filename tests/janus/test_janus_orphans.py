@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 from faults.faults_support import audit_entries, audit_verifies, rows, sha256
-from hearing.hearing_support import ORIGIN, make_hearing
+from hearing.hearing_support import ORIGIN, host_and_party, make_hearing
 from janus_proc import JanusProcess, only_media_address
 from procs import Server
 from support import until
@@ -65,13 +65,7 @@ async def test_a_killed_servers_janus_record_is_closed_and_registered_at_the_nex
     janus: JanusProcess,
     other_deployment: int,
 ) -> None:
-    env = {
-        "ODR_BASE_URL": ORIGIN,
-        "ODR_MEDIA_BACKEND": "janus",
-        "ODR_JANUS_URL": janus.url,
-        "ODR_JANUS_API_SECRET": janus.api_secret,
-        "ODR_JANUS_ADMIN_KEY": janus.admin_key,
-    }
+    env = {"ODR_BASE_URL": ORIGIN, **janus.server_env()}
     hearing = make_hearing(settings)
     password = next(u["password"] for u in seeded["users"] if u["username"] == "mediator")
     folder = settings.recordings_dir
@@ -81,11 +75,7 @@ async def test_a_killed_servers_janus_record_is_closed_and_registered_at_the_nex
             host = Probe(server.base_url, hearing["id"], origin=ORIGIN, admit_all=True)
             party = Probe(server.base_url, hearing["id"], origin=ORIGIN)
             try:
-                await host.login_user("mediator", password)
-                await host.connect()
-                await party.login_code(hearing["codes"]["applicant"])
-                await party.connect()
-                await party.wait_for(lambda s: s["me"]["presence"] == "in_hearing")
+                await host_and_party(host, party, password, hearing["codes"]["applicant"])
                 assert (await host.emit("start"))["ok"]
                 assert await until(lambda: host.tone_level(party.participant_id) > 0)
                 assert (await host.emit("record", {"on": True}))["ok"]

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from coturn_proc import RELAY_ADDRESS, CoturnProcess, denied
-from hearing.hearing_support import ORIGIN, make_hearing
+from hearing.hearing_support import ORIGIN, host_and_party, make_hearing
 from procs import ODR, Server, odr_env
 from support import until
 
@@ -92,11 +92,7 @@ async def test_relay_only_probes_hear_and_see_each_other_through_coturn(
     host = Probe(server.base_url, hid, origin=ORIGIN, admit_all=True, relay_only=True)
     party = Probe(server.base_url, hid, origin=ORIGIN, relay_only=True)
     try:
-        await host.login_user("mediator", password)
-        await host.connect()
-        await party.login_code(hearing["codes"]["applicant"])
-        await party.connect()
-        await party.wait_for(lambda s: s["me"]["presence"] == "in_hearing")
+        await host_and_party(host, party, password, hearing["codes"]["applicant"])
         for probe in (host, party):
             await probe.wait_media(20)
             candidates = local_candidates(probe)  # nothing but the relay: no host socket at all
