@@ -2,6 +2,7 @@
 // with the protocol's fixed layout (docs/protocol.md §4):
 //   m-line 0 audio sendrecv (the microphone up, one mix down), 1 video sendrecv (camera up,
 //   slot 1 down), 2..6 video recvonly (slots 2..6). VP8 and Opus; no renegotiation.
+// On Janus the layout is another: hearing-janus.js, with the helpers exported here.
 
 export const VIDEO = { width: 320, height: 240, frameRate: 15 };
 export const SLOTS = 6;
@@ -24,7 +25,7 @@ export async function openDevices(audioOnly) {
   }
 }
 
-function preferCodec(transceiver, kind, mime) {
+export function preferCodec(transceiver, kind, mime) {
   // VP8 and Opus only: the hub decodes and encodes them cheaply (no H264 on the server).
   if (typeof transceiver.setCodecPreferences !== "function" || !RTCRtpReceiver.getCapabilities) {
     return;
@@ -34,7 +35,7 @@ function preferCodec(transceiver, kind, mime) {
   try { if (wanted.length) transceiver.setCodecPreferences(wanted); } catch { /* keep defaults */ }
 }
 
-function gathered(pc, ms = 5000) {
+export function gathered(pc, ms = 5000) {
   if (pc.iceGatheringState === "complete") return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
@@ -74,23 +75,39 @@ export class Link {
     this.last = null;  // the previous outbound byte count, for the bitrate
   }
 
-  /** Create the offer, wait for ICE gathering, send it with `send(offer)`, apply the answer. */
+  /** Create the offer, wait for ICE gathering, send it (`send("offer", offer)`: the ack),
+   *  apply the answer. */
   async connect(send) {
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
     await gathered(this.pc);
-    const answer = await send({ sdp: this.pc.localDescription.sdp, type: "offer" });
+    const answer = await send("offer", { sdp: this.pc.localDescription.sdp, type: "offer" });
     await this.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
   }
 
   /** Swap the camera track (null: send no video). */
   async setVideoTrack(track) { await this.video.sender.replaceTrack(track); }
 
-  /** Loss (0..1), round trip (ms) and sending bitrate (kb/s) from getStats, or null. */
-  async quality() {
-    if (this.pc.connectionState === "closed") return null;
-    const report = await this.pc.getStats();
-    let lossSum = 0; let lossCount = 0; let rtt = null; let bytes = 0; let at = 0;
+  /** Loss, round trip and sending bitrate of the link (`qualityOf`). */
+  quality() { return qualityOf([this.pc], this); }
+
+  get connectionState() { return this.pc.connectionState; }
+
+  close() {
+    try { this.pc.close(); } catch { /* already closed */ }
+  }
+}
+
+/**
+ * Loss (0..1), round trip (ms) and sending bitrate (kb/s) over the peer connections `pcs`,
+ * from getStats, or null once closed. `holder.last` keeps the previous byte count between calls.
+ */
+export async function qualityOf(pcs, holder) {
+  if (pcs.every((pc) => pc.connectionState === "closed")) return null;
+  let lossSum = 0; let lossCount = 0; let rtt = null; let bytes = 0; let at = 0;
+  for (const pc of pcs) {
+    if (pc.connectionState === "closed") continue;
+    const report = await pc.getStats();
     report.forEach((s) => {
       if (s.type === "remote-inbound-rtp") {
         if (typeof s.fractionLost === "number") { lossSum += s.fractionLost; lossCount += 1; }
@@ -103,23 +120,19 @@ export class Link {
         rtt = s.currentRoundTripTime * 1000;
       }
     });
-    if (!this.last) { // a rate needs two samples: take the first, and the second a second on
-      this.last = { bytes, at };
-      await new Promise((resolve) => { setTimeout(resolve, 1000); });
-      return this.quality();
-    }
-    const kbps = at > this.last.at ? ((bytes - this.last.bytes) * 8) / (at - this.last.at) : 0;
-    this.last = { bytes, at };
-    return {
-      loss: Math.min(1, Math.max(0, lossCount ? lossSum / lossCount : 0)),
-      rtt_ms: Math.min(60000, Math.max(0, rtt ?? 0)),
-      bitrate_kbps: Math.min(100000, Math.max(0, kbps)),
-    };
   }
-
-  close() {
-    try { this.pc.close(); } catch { /* already closed */ }
+  if (!holder.last) { // a rate needs two samples: take the first, and the second a second on
+    holder.last = { bytes, at };
+    await new Promise((resolve) => { setTimeout(resolve, 1000); });
+    return qualityOf(pcs, holder);
   }
+  const kbps = at > holder.last.at ? ((bytes - holder.last.bytes) * 8) / (at - holder.last.at) : 0;
+  holder.last = { bytes, at };
+  return {
+    loss: Math.min(1, Math.max(0, lossCount ? lossSum / lossCount : 0)),
+    rtt_ms: Math.min(60000, Math.max(0, rtt ?? 0)),
+    bitrate_kbps: Math.min(100000, Math.max(0, kbps)),
+  };
 }
 
 /** "good", "fair", "poor" or "unknown" for a quality report. */

@@ -141,7 +141,7 @@ function fillPeople(list) {
 export function renderQuality() {
   const el = $("quality");
   let lvl = level(app.myQuality);
-  if (!app.link || app.link.pc.connectionState !== "connected") lvl = app.link ? "connecting" : "unknown";
+  if (!app.link || app.link.connectionState !== "connected") lvl = app.link ? "connecting" : "unknown";
   el.dataset.level = lvl;
   el.textContent = tr("hv.my_quality", { level: tr(`hv.quality.${lvl}`) });
 }

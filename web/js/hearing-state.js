@@ -9,7 +9,8 @@ export const app = {
   link: null,
   stream: null,
   state: null,
-  slots: {},
+  slots: {},  // tile -> participant id (what renderTiles draws)
+  mediaSlots: {},  // the server's last `media` slots
   micOn: true,
   camOn: true,
   audioOnly: false,

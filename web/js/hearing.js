@@ -1,9 +1,11 @@
 // The hearing view (/hearing?id=N) for every role: socket.io signaling on "/hearing" and one
 // peer connection to the media hub (docs/protocol.md). State and helpers: hearing-state.js;
-// drawing: hearing-render.js; the chair's controls: hearing-host.js; media: hearing-media.js.
+// drawing: hearing-render.js; the chair's controls: hearing-host.js; media: hearing-media.js
+// (the embedded hub) or hearing-janus.js (when `state.media` is "janus").
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { api, restoreSession } from "./api.js";
 import { mountEvidence } from "./hearing-evidence.js";
+import { JanusLink } from "./hearing-janus.js";
 import { Link, openDevices } from "./hearing-media.js";
 import { addChat, makeTiles, render, renderQuality, renderTiles } from "./hearing-render.js";
 import { $, act, announce, app, call, screen, showAlert } from "./hearing-state.js";
@@ -23,7 +25,8 @@ function closeLink() {
 
 async function startMedia(iceServers) {
   closeLink();
-  const link = new Link({
+  const Media = app.state?.media === "janus" ? JanusLink : Link;
+  const link = new Media({
     iceServers,
     stream: app.stream,
     onAudio: (track) => {
@@ -40,6 +43,7 @@ async function startMedia(iceServers) {
       video.srcObject = new MediaStream([track]);
       video.play().catch(() => {});
     },
+    onTiles: showSlots,
     onState: (state) => {
       renderQuality();
       if (state === "connected") setTimeout(sendQuality, 1500);  // the first sample soon
@@ -57,7 +61,23 @@ async function startMedia(iceServers) {
   app.link = link;
   if (app.audioOnly || !app.camOn) await link.setVideoTrack(null);
   try {
-    await link.connect((offer) => call("offer", offer));
+    await link.connect(call);
+  } catch (error) {
+    if (app.link === link) showAlert(`${tr("hv.media_failed")} ${error.message}`);
+  }
+}
+
+/** The server's `media` slots, by tile (on Janus the link maps its mids to tiles). */
+function showSlots() {
+  app.slots = app.link?.tileSlots ? app.link.tileSlots(app.mediaSlots) : app.mediaSlots;
+  renderTiles();
+}
+
+async function subscribe(offer) {
+  const link = app.link;
+  if (!link?.subscribe) return;
+  try {
+    await link.subscribe(offer, call);
   } catch (error) {
     if (app.link === link) showAlert(`${tr("hv.media_failed")} ${error.message}`);
   }
@@ -114,7 +134,8 @@ function connect() {
     }
     render();
   });
-  socket.on("media", (data) => { app.slots = data.slots || {}; renderTiles(); });
+  socket.on("media", (data) => { app.mediaSlots = data.slots || {}; showSlots(); });
+  socket.on("janus_offer", subscribe);
   socket.on("chat", addChat);
   socket.on("recording", (data) => announce(tr(data.on ? "hv.recording_on" : "hv.recording_off")));
   socket.on("removed", (data) => { app.ending = "signal_removed"; end(data.message); });
