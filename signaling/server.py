@@ -94,6 +94,16 @@ def attach(app: web.Application, settings: Settings, store: StoreGetter) -> Hear
 
     async def stop(_: web.Application) -> None:
         await namespace.close()
+        # Close the clients' transports too: an open websocket would hold the shutdown until
+        # its ping timeout, and the client would not look for another server meanwhile.
+        # engine.io only sends a CLOSE packet, which browsers ignore; a None in a socket's
+        # queue ends its writer, which closes the websocket.
+        sockets = list(server.eio.sockets.values())
+        if sockets:
+            await server.eio.disconnect()
+        for socket in sockets:
+            socket.queue.put_nowait(None)
+        await server.shutdown()
 
     app.on_startup.append(start)
     app.on_shutdown.append(stop)

@@ -261,3 +261,27 @@ async def test_long_polling_works_too(settings: Settings, join: Join) -> None:
     # (the client's clean goodbye would wait for its pending long poll: leave at once)
     assert probe.sio is not None
     await probe.sio.eio.disconnect(abort=True)
+
+
+async def test_a_server_shutting_down_closes_its_clients_transports(
+    settings: Settings, seeded: dict[str, Any]
+) -> None:
+    """A restart (a deploy, a replica stopped) must not wait on the clients' websockets until
+    their ping timeout: the server closes them, and each client knows at once to go elsewhere."""
+    hearing = make_hearing(settings)
+    srv = TestServer(create_app(settings))
+    await srv.start_server()
+    probe = Probe(str(srv.make_url("/")), hearing["id"], origin="http://odr.test", media=False)
+    try:
+        await probe.login_code(hearing["codes"]["applicant"])
+        await probe.connect()
+        sio = probe.sio
+        assert sio is not None and sio.eio.state == "connected"
+        began = time.monotonic()
+        await srv.close()
+        assert time.monotonic() - began < max(5, settings.heartbeat_seconds)  # the ping interval
+        assert sio.eio.state == "disconnected"
+        assert probe.gone.is_set()
+    finally:
+        await probe.close()
+        await srv.close()
