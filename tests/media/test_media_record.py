@@ -57,11 +57,13 @@ async def test_the_record_keeps_the_hearing_room_and_not_the_private_room(
     assert 1.8 < (result.ended_at - result.started_at).total_seconds() < 3.0
     duration, samples = decoded_audio(result.path)
     assert 1.5 < duration < 3.0
-    tail = samples[-48000:]
-    assert tone_amplitude(tail, tone_hz(1)) > 400
-    assert tone_amplitude(tail, tone_hz(2)) > 400
-    assert tone_amplitude(tail, tone_hz(3)) < 150
-    assert tone_amplitude(tail, tone_hz(4)) < 150
+    # Past the first 0.25 s, each hearing-room voice is there (about 2100 when every frame
+    # arrives; a loaded machine may drop some) and the private room's are not (about 0).
+    settled = samples[12000:]
+    assert tone_amplitude(settled, tone_hz(1)) > 400
+    assert tone_amplitude(settled, tone_hz(2)) > 400
+    assert tone_amplitude(settled, tone_hz(3)) < 150
+    assert tone_amplitude(settled, tone_hz(4)) < 150
     with pytest.raises(Conflict):
         await hub.stop_recording(HEARING)
 
