@@ -84,11 +84,12 @@ def cpu_now(pids: dict[str, int]) -> dict[str, float]:
     return readings
 
 
-async def measure(pids: dict[str, int], seconds: float) -> dict[str, float]:
-    """CPU seconds each process used over ``seconds``, and the machine's (all cores)."""
-    first = cpu_now(pids)
+async def measure(pids: dict[str, int], seconds: float, probes: Child) -> dict[str, float]:
+    """CPU seconds each process used over ``seconds``, the machine's (all cores), and the
+    frames the probes received meanwhile."""
+    first = {**cpu_now(pids), **await probes.ask({"frames": True})}
     await asyncio.sleep(seconds)
-    last = cpu_now(pids)
+    last = {**await probes.ask({"frames": True}), **cpu_now(pids)}
     return {name: last[name] - first[name] for name in first}
 
 
@@ -136,7 +137,7 @@ async def run_backend(
             pids["probes"] = probes.pid
             joined = await probes.ask({"start": True}, 180)
             await asyncio.sleep(args.settle)
-            used = await measure(pids, args.seconds)
+            used = await measure(pids, args.seconds, probes)
             received = await probes.ask({"report": True}, 60)
         except Exception:
             log = (folder / f"{backend}-serve.log").read_text("utf-8", "replace").splitlines()
@@ -157,12 +158,13 @@ def figures(args: argparse.Namespace, run: dict[str, Any]) -> dict[str, float]:
     server = cpu["odr"] + cpu.get("janus", 0.0)
     per_second = server / cpu["clock"]
     seconds = cpu["clock"]
-    frames = run["received"]["video_frames"] / participants / seconds
+    frames = cpu["video_frames"] / participants / seconds
     return {
         "participants": participants,
         "streams": streams,
         "server_cores": per_second,
         "odr_cores": cpu["odr"] / seconds,
+        "audio_fps_received": cpu["audio_frames"] / participants / seconds,
         "janus_cores": cpu.get("janus", 0.0) / seconds,
         "probes_cores": cpu["probes"] / seconds,
         "per_stream_ms": 1000 * per_second / streams,
@@ -180,15 +182,16 @@ def report(args: argparse.Namespace, runs: list[dict[str, Any]], elapsed: float)
         f" {args.seconds:.0f} s measured; {n * (n + 2)} participant-streams a hearing",
         "",
         "| backend | server CPU (cores) | odr / janus | per participant-stream | per participant"
-        " | participants on 2 cores | video received (fps each) | hear everyone |",
+        " | participants on 2 cores | received a second, each: video / audio frames | hear everyone |",
         "|---|---|---|---|---|---|---|---|",
     ]
     rows = {run["backend"]: figures(args, run) for run in runs}
     for backend, f in rows.items():
         lines.append(
-            f"| {backend} | {f['server_cores']:.2f} | {f['odr_cores']:.2f} / {f['janus_cores']:.2f}"
+            f"| {backend} | {f['server_cores']:.3f} | {f['odr_cores']:.3f} / {f['janus_cores']:.3f}"
             f" | {f['per_stream_ms']:.1f} ms/s | {f['per_participant_ms']:.1f} ms/s"
-            f" | {f['on_two_cores']:.0f} | {f['video_fps_received']:.1f}"
+            f" | {f['on_two_cores']:.0f}"
+            f" | {f['video_fps_received']:.1f} / {f['audio_fps_received']:.1f}"
             f" | {f['hears_everyone']} of {f['participants']} |"
         )
     if len(rows) == 2:

@@ -7,6 +7,7 @@ Commands as JSON lines on stdin, one JSON answer line each on stdout:
 
 * ``{"start": true}``: log in, join, admit, and wait until every probe's peer connection is
   up; answers how many are.
+* ``{"frames": true}``: the audio and video frames every probe has received so far.
 * ``{"report": true}``: every probe leaves; answers what they received (audio frames,
   video frames, whom they heard). The process ends when its stdin closes.
 """
@@ -56,6 +57,13 @@ async def _probes(spec: dict[str, Any]) -> None:
                     joins.append(_join(party, party.login_code(code)))
             failures = [f for f in await asyncio.gather(*joins) if f]
             say({"probes": len(probes), "media": len(probes) - len(failures), "failed": failures})
+        elif "frames" in command:
+            say(
+                {
+                    "audio_frames": sum(p.received.audio_frames for p in probes if p.received),
+                    "video_frames": sum(p.video_frames() for p in probes),
+                }
+            )
         elif "report" in command:
             reports = [probe.report() for probe in probes]
             for probe in probes:

@@ -129,6 +129,7 @@ class Probe(ProbeMedia):
         """Join the hearing; returns the first ``state``. Media starts on its own."""
         if self.cookie is None:
             raise ProbeError("not_logged_in", "log in first")
+        self._closing = False  # a probe closed may join again
         sio = socketio.AsyncClient(reconnection=False)
         refused: list[Any] = []
         sio.on("state", self._on_state, namespace=NAMESPACE)
@@ -340,15 +341,21 @@ class Probe(ProbeMedia):
         await self._close_media()
 
     async def close(self) -> None:
+        """Leave: its tasks end first (a media step must not answer on a socket gone), then
+        the link; nothing new starts meanwhile."""
         self._closing = True
-        await self.drop()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
             with contextlib.suppress(BaseException):
                 await task
+        await self.drop()
 
     def _spawn(self, work: Any) -> None:
+        if self._closing:
+            if asyncio.iscoroutine(work):
+                work.close()
+            return
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -409,7 +416,7 @@ class Probe(ProbeMedia):
             "presence": me.get("presence"),
             "is_host": me.get("is_host"),
             "audio_frames": self.received.audio_frames if self.received else 0,
-            "video_frames": self.received.video_frames() if self.received else 0,
+            "video_frames": self.video_frames(),
             "self_tone_level": round(self.tone_level(me["id"]), 1) if me else 0.0,
             "peers": peers,
             "heartbeat_rtt_ms": {

@@ -151,6 +151,11 @@ class ProbeMedia:
             if new > 0 and source is not None:
                 self._frames_from[source] = self._frames_from.get(source, 0) + new
 
+    def video_frames(self) -> int:
+        """Video frames received so far from the others, on either layout."""
+        self._credit()
+        return sum(self._frames_from.values())
+
     def frames_from(self, participant_id: int) -> int:
         self._credit()
         return self._frames_from.get(participant_id, 0)
