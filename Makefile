@@ -62,8 +62,9 @@ test: setup apt-test lint
 test-heavy: setup apt-test
 	$(PY) -m pytest -m heavy
 
-# The benchmarks (their helper modules are not run; weak_links.py needs root for its namespaces).
-BENCHES := bench/lookups.py bench/hub.py bench/documents.py bench/sockets.py bench/weak_links.py
+# The benchmarks (their helper modules are not run; weak_links.py and media_backends.py need root).
+BENCHES := bench/lookups.py bench/hub.py bench/documents.py bench/sockets.py bench/weak_links.py \
+	bench/media_backends.py
 
 bench: setup
 	@set -e; for f in $(BENCHES); do \
