@@ -51,7 +51,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "janus")]
 
 from children import Child  # noqa: E402
 from hearing_seed import make_hearings  # noqa: E402
-from janus_proc import JANUS, JanusProcess, media_interface, only_media_address  # noqa: E402
+from janus_proc import JANUS, only_media_address, running_janus  # noqa: E402
 from load import _cpu_seconds, _machine_busy_seconds  # noqa: E402
 from lookups import BENCH_ENV, BIN, Processes, free_port, wait_http  # noqa: E402
 from probe_hearings import run_probes  # noqa: E402
@@ -107,9 +107,7 @@ async def run_backend(
     with contextlib.ExitStack() as stack:
         pids: dict[str, int] = {}
         if backend == "janus":
-            janus = JanusProcess(folder / "janus", stack.enter_context(media_interface()))
-            janus.start()
-            stack.callback(janus.stop)
+            janus = stack.enter_context(running_janus(folder / "janus"))
             assert janus.proc is not None
             pids["janus"] = janus.proc.pid
             if cpus[0] is not None:

@@ -1,9 +1,11 @@
 """The people of the browser tests: a context each (language, time zone, a desk-sized window),
-a party joining a hearing with a personal code, and the photo a villager uploads."""
+the mediator opening the hearing from the console, a party joining a hearing with a personal
+code, and the photo a villager uploads."""
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from PIL import Image
@@ -26,6 +28,21 @@ async def person(browser: Browser, checks: Any, english: bool) -> Page:
         await (await desk(browser, *(ABROAD if english else HOME))).new_page()
     )
     return page
+
+
+async def host_from_console(browser: Browser, live: Any, checks: Any) -> Page:
+    """The demo mediator logs in to the console (Chinese) and opens the hearing it hosts from
+    the calendar."""
+    mediator = next(u for u in live.seeded["users"] if u["role"] == "mediator")
+    host: Page = checks.watch(await (await desk(browser, *HOME)).new_page())
+    await host.goto(live.url("/console#calendar"))
+    await host.get_by_label("用户名").fill(mediator["username"])
+    await host.get_by_label("密码").fill(mediator["password"])
+    await host.get_by_role("button", name="登录").click()
+    await host.get_by_role("link", name="庭审日程").click()
+    await host.get_by_role("link", name=re.compile("^进入庭审（主持）：")).first.click()
+    await expect(host.get_by_role("heading", name="主持")).to_be_visible(timeout=20_000)
+    return host
 
 
 async def join_with_code(

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from janus.janus_proc import JanusProcess, media_interface, skip_without_janus
-from people import desk, join_with_code
-from playwright.async_api import Browser, Page, expect
+from janus.janus_proc import JanusProcess, running_janus
+from people import host_from_console, join_with_code
+from playwright.async_api import Browser, expect
 from test_hearing_view import _frames_advance
 
 pytestmark = pytest.mark.heavy
@@ -24,14 +24,8 @@ pytestmark = pytest.mark.heavy
 
 @pytest.fixture(scope="module")
 def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusProcess]:
-    skip_without_janus()
-    with media_interface() as interface:
-        process = JanusProcess(tmp_path_factory.mktemp("janus"), interface)
-        process.start()
-        try:
-            yield process
-        finally:
-            process.stop()
+    with running_janus(tmp_path_factory.mktemp("janus")) as process:
+        yield process
 
 
 @pytest.fixture
@@ -44,19 +38,6 @@ def live_settings(janus: JanusProcess) -> dict[str, Any]:
     }
 
 
-async def _host(browser: Browser, live: Any, page_checks: Any) -> Page:
-    mediator = next(u for u in live.seeded["users"] if u["role"] == "mediator")
-    host: Page = page_checks.watch(await (await desk(browser, "zh-CN", "Asia/Shanghai")).new_page())
-    await host.goto(live.url("/console#calendar"))
-    await host.get_by_label("用户名").fill(mediator["username"])
-    await host.get_by_label("密码").fill(mediator["password"])
-    await host.get_by_role("button", name="登录").click()
-    await host.get_by_role("link", name="庭审日程").click()
-    await host.get_by_role("link", name=re.compile("^进入庭审（主持）：")).first.click()
-    await expect(host.get_by_role("heading", name="主持")).to_be_visible(timeout=20_000)
-    return host
-
-
 async def test_three_browsers_see_and_hear_each_other_through_janus_and_a_caucus_hides(
     browser: Browser,
     live: Any,
@@ -67,7 +48,7 @@ async def test_three_browsers_see_and_hear_each_other_through_janus_and_a_caucus
 ) -> None:
     hearing_id = demo_hearing["id"]
     page_checks.allow(r"401 \(Unauthorized\).*/api/me")  # parties have no session yet
-    host = await _host(browser, live, page_checks)
+    host = await host_from_console(browser, live, page_checks)
     codes = demo_hearing["codes"]
     applicant = await join_with_code(
         browser, live, page_checks, hearing_id, codes["applicant"], False

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import pytest
-from people import desk, join_with_code
+from people import host_from_console, join_with_code
 from playwright.async_api import Browser, Page, expect
 
 pytestmark = pytest.mark.slow
@@ -56,17 +56,9 @@ async def test_three_parties_see_each_other_and_the_mediator_admits_mutes_and_ho
 ) -> None:
     hearing_id = demo_hearing["id"]
     page_checks.allow(r"401 \(Unauthorized\).*/api/me")  # parties have no session yet
-    mediator = next(u for u in live.seeded["users"] if u["role"] == "mediator")
 
     # The mediator logs in to the console and opens the hearing from the calendar.
-    host = page_checks.watch(await (await desk(browser, "zh-CN", "Asia/Shanghai")).new_page())
-    await host.goto(live.url("/console#calendar"))
-    await host.get_by_label("用户名").fill(mediator["username"])
-    await host.get_by_label("密码").fill(mediator["password"])
-    await host.get_by_role("button", name="登录").click()
-    await host.get_by_role("link", name="庭审日程").click()
-    await host.get_by_role("link", name=re.compile("^进入庭审（主持）：")).first.click()
-    await expect(host.get_by_role("heading", name="主持")).to_be_visible(timeout=20_000)
+    host = await host_from_console(browser, live, page_checks)
 
     applicant = await join_with_code(
         browser, live, page_checks, hearing_id, demo_hearing["codes"]["applicant"], False

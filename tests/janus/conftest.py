@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
-from janus_proc import JanusProcess, media_interface, only_media_address, skip_without_janus
+from janus_proc import JanusProcess, only_media_address, running_janus
 from janus_support import IDS, Hearing, JanusParticipant, next_room, settle
 
 from signaling.media.janus import (
@@ -25,14 +25,8 @@ from signaling.media.janus import (
 
 @pytest.fixture(scope="module")
 def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusProcess]:
-    skip_without_janus()
-    with media_interface() as interface:
-        process = JanusProcess(tmp_path_factory.mktemp("janus"), interface)
-        process.start()
-        try:
-            yield process
-        finally:
-            process.stop()
+    with running_janus(tmp_path_factory.mktemp("janus")) as process:
+        yield process
 
 
 @pytest.fixture

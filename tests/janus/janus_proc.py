@@ -189,3 +189,16 @@ class JanusProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+@contextlib.contextmanager
+def running_janus(folder: Path) -> Iterator[JanusProcess]:
+    """A started Janus on the media interface (the test skips without Janus or root)."""
+    skip_without_janus()
+    with media_interface() as interface:
+        process = JanusProcess(folder, interface)
+        process.start()
+        try:
+            yield process
+        finally:
+            process.stop()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from aiohttp import FormData
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 from strategies import EXTENSIONS, MAGIC, OPENINGS, OnLoop, file_heads, filenames
@@ -141,6 +141,9 @@ uploads = st.tuples(
 )
 
 
+JPEG = next(m for m, e in OPENINGS.items() if e == ".jpg")
+
+
 async def test_the_upload_endpoint_stores_exactly_what_classify_accepts(
     client: Client, seeded: dict[str, Any], settings: Any
 ) -> None:
@@ -161,6 +164,10 @@ async def test_the_upload_endpoint_stores_exactly_what_classify_accepts(
         max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
     )
     @given(upload_=uploads, upper=st.booleans(), tail=st.binary(max_size=100))
+    # Spaces other than " " (no-break, ideographic: typed in Chinese) are kept in the name.
+    @example(upload_=("0\xa0.jpg", JPEG), upper=False, tail=b"")
+    @example(upload_=("合同\u3000第一页.jpg", JPEG), upper=False, tail=b"")
+    @example(upload_=("\u3000.jpg", JPEG), upper=False, tail=b"")
     def uploaded(upload_: tuple[str, bytes], upper: bool, tail: bytes) -> None:
         name, head = upload_
         name, data = name.upper() if upper else name, head + tail

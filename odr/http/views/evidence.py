@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import AsyncIterator
 
 from aiohttp import BodyPartReader, MultipartReader, web
@@ -81,8 +82,12 @@ async def _file_part(request: web.Request) -> tuple[MultipartReader, BodyPartRea
 
 
 def _printable(text: str, keep: str = "") -> str:
-    """Without control characters, NUL or lone surrogates, which the database cannot store."""
-    return "".join(ch for ch in text if ch.isprintable() or ch in keep)
+    """Without control characters, NUL or lone surrogates, which the database cannot store.
+    Spaces stay, all of them (str.isprintable refuses every one but " ": a name typed with an
+    ideographic space, U+3000, or a no-break space must come back as it was given)."""
+    return "".join(
+        ch for ch in text if ch.isprintable() or unicodedata.category(ch) == "Zs" or ch in keep
+    )
 
 
 async def _chunks(reader: MultipartReader, part: BodyPartReader) -> AsyncIterator[bytes]:
