@@ -54,9 +54,12 @@ lint: setup
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -c pyproject.toml -r odr signaling documents
 
-# Static checks first, pytest last so its "N passed" summary is the final line.
+# Static checks first, pytest last so its "N passed" summary is the final line. The default suite
+# runs on TEST_WORKERS processes (pytest-xdist, a test file each at a time); the heavy one alone.
+TEST_WORKERS ?= 2
+
 test: setup apt-test lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The heavy tests (marker `heavy`): API fuzzing, faults, weak links. .ci/run runs them after `make test`.
 test-heavy: setup apt-test
