@@ -238,8 +238,11 @@ class Probe(ProbeMedia):
     async def _on_janus_offer(self, offer: dict[str, Any]) -> None:
         self._credit()
         self.slots, self._credited = {}, {}
+        self._spawn(self._subscribe(offer))
+
+    async def _subscribe(self, offer: dict[str, Any]) -> None:
         if self.janus is not None:
-            self._spawn(self._media_step(self.janus.subscription(self.emit, offer)))
+            await self._media_step(self.janus.subscription(self.emit, offer))
 
     async def _on_error(self, error: dict[str, Any]) -> None:
         self.errors.append(error)
