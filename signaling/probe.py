@@ -230,20 +230,6 @@ class Probe(ProbeMedia):
                     self._admitting.add(p["id"])
                     self._spawn(self.emit("admit", {"participant_id": p["id"]}))
 
-    async def _on_media(self, data: dict[str, Any]) -> None:
-        self._credit()
-        self.slots = dict(data.get("slots", {}))
-        self._changed.set()
-
-    async def _on_janus_offer(self, offer: dict[str, Any]) -> None:
-        self._credit()
-        self.slots, self._credited = {}, {}
-        self._spawn(self._subscribe(offer))
-
-    async def _subscribe(self, offer: dict[str, Any]) -> None:
-        if self.janus is not None:
-            await self._media_step(self.janus.subscription(self.emit, offer))
-
     async def _on_error(self, error: dict[str, Any]) -> None:
         self.errors.append(error)
         self._changed.set()

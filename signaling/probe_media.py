@@ -66,6 +66,22 @@ class ProbeMedia:
     def _spawn(self, work: Any) -> None:
         raise NotImplementedError  # the probe's signaling
 
+    # --- the server's media events ------------------------------------------------------
+
+    async def _on_media(self, data: dict[str, Any]) -> None:
+        self._credit()
+        self.slots = dict(data.get("slots", {}))
+        self._changed.set()
+
+    async def _on_janus_offer(self, offer: dict[str, Any]) -> None:
+        self._credit()
+        self.slots, self._credited = {}, {}
+        self._spawn(self._subscribe(offer))
+
+    async def _subscribe(self, offer: dict[str, Any]) -> None:
+        if self.janus is not None:
+            await self._media_step(self.janus.subscription(self.emit, offer))
+
     async def _start_media(self, state: dict[str, Any]) -> None:
         await self._media_step(self._open_media(state))
 
