@@ -5,7 +5,8 @@ opens to its connection only once gathering ends. A ``pc.close()`` in between (a
 leaving while the server answers, a probe closed while it offers) empties the connection first,
 so the sockets opened by then stay open, unclosed, until the garbage collector finds them: in
 a long-running server, a file descriptor leak. ``set_local`` lets the gathering finish even
-when its caller is cancelled; ``close`` waits for it before closing the connection.
+when its caller is cancelled; ``close`` waits for it before closing the connection, and
+finishes the closing even when its own caller is cancelled.
 """
 
 from __future__ import annotations
@@ -35,9 +36,13 @@ async def set_local(pc: RTCPeerConnection, description: RTCSessionDescription) -
 
 
 async def close(pc: RTCPeerConnection) -> None:
-    """Close `pc` once a gathering under way has ended, so its sockets are closed too."""
+    """Close `pc` once a gathering under way has ended, so its sockets are closed too. The
+    closing goes on to its end even if the caller is cancelled (aiortc would otherwise keep a
+    cancelled close, and every later ``close`` of that connection would raise it)."""
     task = _gathering.pop(pc, None)
     if task is not None:
         with contextlib.suppress(BaseException):
             await asyncio.wait([task])
-    await pc.close()
+    closing = asyncio.ensure_future(pc.close())
+    closing.add_done_callback(_retrieve)
+    await asyncio.shield(closing)

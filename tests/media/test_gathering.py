@@ -41,3 +41,22 @@ async def test_a_connection_closed_after_its_description_is_set_closes_normally(
     assert open_descriptors() > before
     await gathering.close(pc)
     assert open_descriptors() == before
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3])
+async def test_a_close_whose_caller_is_cancelled_still_ends_and_closing_again_works(
+    steps: int,
+) -> None:
+    """A task cancelled while it closes a connection (a probe leaving while it renews its
+    subscription) must not leave a half-closed one: closing it again returns, closed."""
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    pc.addTransceiver(AudioStreamTrack(), direction="sendrecv")
+    before = open_descriptors()
+    await gathering.set_local(pc, await pc.createOffer())
+    closing = asyncio.ensure_future(gathering.close(pc))
+    for _ in range(steps):  # part-way through the closing
+        await asyncio.sleep(0)
+    closing.cancel()
+    await asyncio.wait_for(gathering.close(pc), 10)
+    assert pc.connectionState == "closed"
+    assert open_descriptors() == before
