@@ -1,5 +1,6 @@
 """Hearings to connect to, made through the services before ``odr serve`` starts, and the
-sessions of their participants, got from the running server with their personal codes.
+sessions of their participants, got from the running server with their personal codes; the
+demo mediator (``odr demo``) who hosts them.
 
 Each hearing belongs to a case of its own, accepted by the demo mediator (who may host it),
 starts in a minute, and has the case's applicant and respondent plus ``interpreters``
@@ -10,6 +11,8 @@ tests/hearing/hearing_support.py ``make_hearing``).
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +29,17 @@ from odr.settings import Settings
 from odr.store.models import MicroCourt, MicroCourtStaff
 
 PER_TRANSACTION = 25  # hearings made in one transaction (one fsync)
+
+
+def demo_mediator(odr: str, env: dict[str, str]) -> dict[str, Any]:
+    """``odr demo --json`` on the data folder of ``env``; its mediator's login."""
+    demo = subprocess.run(
+        [odr, "demo", "--json"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    if demo.returncode != 0:
+        raise RuntimeError(f"odr demo failed:\n{demo.stderr[-2000:]}")
+    users: list[dict[str, Any]] = json.loads(demo.stdout)["users"]
+    return next(u for u in users if u["role"] == "mediator")
 
 
 def make_hearings(settings: Settings, count: int, interpreters: int) -> list[dict[str, Any]]:

@@ -39,7 +39,6 @@ import asyncio
 import contextlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,9 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "janus")]
 
 from children import Child  # noqa: E402
-from hearing_seed import make_hearings  # noqa: E402
+from hearing_seed import demo_mediator, make_hearings  # noqa: E402
 from janus_proc import JANUS, only_media_address, running_janus  # noqa: E402
-from load import _cpu_seconds, _machine_busy_seconds  # noqa: E402
+from load import _cpu_seconds  # noqa: E402
 from lookups import BENCH_ENV, BIN, Processes, free_port, wait_http  # noqa: E402
 from probe_hearings import run_probes  # noqa: E402
 
@@ -62,31 +61,15 @@ SCRIPT = str(Path(__file__).resolve())
 BACKENDS = ("embedded", "janus")
 
 
-def demo_mediator(env: dict[str, str]) -> dict[str, Any]:
-    demo = subprocess.run(
-        [str(BIN / "odr"), "demo", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if demo.returncode != 0:
-        raise RuntimeError(f"odr demo failed:\n{demo.stderr[-2000:]}")
-    users: list[dict[str, Any]] = json.loads(demo.stdout)["users"]
-    return next(u for u in users if u["role"] == "mediator")
-
-
 def cpu_now(pids: dict[str, int]) -> dict[str, float]:
     readings = {name: _cpu_seconds(pid) or 0.0 for name, pid in pids.items()}
-    readings["machine"] = _machine_busy_seconds() or 0.0
     readings["clock"] = time.monotonic()
     return readings
 
 
 async def measure(pids: dict[str, int], seconds: float, probes: Child) -> dict[str, float]:
-    """CPU seconds each process used over ``seconds``, the machine's (all cores), and the
-    frames the probes received meanwhile."""
+    """CPU seconds each process used over ``seconds``, and the frames the probes received
+    meanwhile."""
     first = {**cpu_now(pids), **await probes.ask({"frames": True})}
     await asyncio.sleep(seconds)
     last = {**await probes.ask({"frames": True}), **cpu_now(pids)}
@@ -98,7 +81,7 @@ async def run_backend(
 ) -> dict[str, Any]:
     data = folder / backend
     env = {**os.environ, **BENCH_ENV, "ODR_DATA_DIR": str(data)}
-    mediator = await asyncio.to_thread(demo_mediator, env)
+    mediator = await asyncio.to_thread(demo_mediator, str(BIN / "odr"), env)
     rooms = await asyncio.to_thread(
         make_hearings, Settings.load(env), args.hearings, max(0, args.participants - 3)
     )
@@ -152,23 +135,21 @@ def figures(args: argparse.Namespace, run: dict[str, Any]) -> dict[str, float]:
     n, hearings = args.participants, args.hearings
     participants = n * hearings
     streams = n * (n + 2) * hearings
-    cpu = run["cpu"]
-    server = cpu["odr"] + cpu.get("janus", 0.0)
-    per_second = server / cpu["clock"]
-    seconds = cpu["clock"]
-    frames = cpu["video_frames"] / participants / seconds
+    cpu, seconds = run["cpu"], run["cpu"]["clock"]
+    janus = cpu.get("janus", 0.0)
+    server = (cpu["odr"] + janus) / seconds  # cores
     return {
         "participants": participants,
         "streams": streams,
-        "server_cores": per_second,
+        "server_cores": server,
         "odr_cores": cpu["odr"] / seconds,
-        "audio_fps_received": cpu["audio_frames"] / participants / seconds,
-        "janus_cores": cpu.get("janus", 0.0) / seconds,
+        "janus_cores": janus / seconds,
         "probes_cores": cpu["probes"] / seconds,
-        "per_stream_ms": 1000 * per_second / streams,
-        "per_participant_ms": 1000 * per_second / participants,
-        "on_two_cores": 2 * participants / per_second if per_second else float("inf"),
-        "video_fps_received": frames,
+        "per_stream_ms": 1000 * server / streams,
+        "per_participant_ms": 1000 * server / participants,
+        "on_two_cores": 2 * participants / server if server else float("inf"),
+        "video_fps_received": cpu["video_frames"] / participants / seconds,
+        "audio_fps_received": cpu["audio_frames"] / participants / seconds,
         "hears_everyone": run["received"]["hears_everyone"],
     }
 

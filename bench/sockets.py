@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from children import Child
-from hearing_seed import make_hearings, sessions_of
+from hearing_seed import demo_mediator, make_hearings, sessions_of
 from lookups import BENCH_ENV, BIN, Processes, free_port, wait_http
 from probe_hearings import run_probes
 from socket_load import Link, Spec, Tally, run_bare_server, run_clients
@@ -182,17 +182,7 @@ async def bench_bare(args: argparse.Namespace, procs: Processes, folder: Path, c
 async def bench_odr(args: argparse.Namespace, procs: Processes, folder: Path, cpus: Any) -> Any:
     data = folder / "odr"
     env = {**os.environ, **BENCH_ENV, "ODR_DATA_DIR": str(data)}
-    demo = await asyncio.to_thread(
-        subprocess.run,
-        [str(BIN / "odr"), "demo", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if demo.returncode != 0:
-        raise RuntimeError(f"odr demo failed:\n{demo.stderr[-2000:]}")
-    mediator = next(u for u in json.loads(demo.stdout)["users"] if u["role"] == "mediator")
+    mediator = await asyncio.to_thread(demo_mediator, str(BIN / "odr"), env)
     began = time.monotonic()
     settings = Settings.load(env)
     wanted = args.connections + 1  # and one to warm up with

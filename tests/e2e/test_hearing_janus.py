@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,8 +42,6 @@ async def test_three_browsers_see_and_hear_each_other_through_janus_and_a_caucus
     live: Any,
     demo_hearing: dict[str, Any],
     page_checks: Any,
-    janus: JanusProcess,
-    tmp_path: Path,
 ) -> None:
     hearing_id = demo_hearing["id"]
     page_checks.allow(r"401 \(Unauthorized\).*/api/me")  # parties have no session yet

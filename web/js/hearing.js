@@ -60,8 +60,13 @@ async function startMedia(iceServers) {
   });
   app.link = link;
   if (app.audioOnly || !app.camOn) await link.setVideoTrack(null);
+  await mediaStep(link, () => link.connect(call));
+}
+
+/** One step of `link`'s set-up; a failure is shown unless that link has been replaced. */
+async function mediaStep(link, step) {
   try {
-    await link.connect(call);
+    await step();
   } catch (error) {
     if (app.link === link) showAlert(`${tr("hv.media_failed")} ${error.message}`);
   }
@@ -75,12 +80,7 @@ function showSlots() {
 
 async function subscribe(offer) {
   const link = app.link;
-  if (!link?.subscribe) return;
-  try {
-    await link.subscribe(offer, call);
-  } catch (error) {
-    if (app.link === link) showAlert(`${tr("hv.media_failed")} ${error.message}`);
-  }
+  if (link?.subscribe) await mediaStep(link, () => link.subscribe(offer, call));
 }
 
 async function sendQuality() {
